@@ -1,0 +1,23 @@
+/**
+ * The command table: the only place that joins the group files.
+ *
+ * @module
+ */
+
+import type { CommandSpec } from "./spec.ts";
+import { STRING_COMMANDS } from "./strings.ts";
+import { KEY_COMMANDS } from "./keys.ts";
+import { SERVER_COMMANDS } from "./server.ts";
+import { CONNECTION_COMMANDS } from "./connection.ts";
+import { TRANSACTION_COMMANDS } from "./transactions.ts";
+import { COMMAND_INTROSPECTION_COMMANDS } from "./command.ts";
+
+/** Every top-level command evalkit registers. */
+export const COMMAND_TABLE: readonly CommandSpec[] = [
+  ...STRING_COMMANDS,
+  ...KEY_COMMANDS,
+  ...SERVER_COMMANDS,
+  ...CONNECTION_COMMANDS,
+  ...TRANSACTION_COMMANDS,
+  ...COMMAND_INTROSPECTION_COMMANDS,
+];
