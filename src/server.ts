@@ -7,9 +7,12 @@
 
 import { asciiLower, type Bytes } from "./bytes.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { Config } from "./config.ts";
+import { Config, isLocalSession } from "./config.ts";
 import {
+  ERR_DEBUG_NOT_ALLOWED,
+  ERR_NO_MULTI,
   ERR_NOAUTH,
+  errExecAbort,
   errUnknownCommand,
   errUnknownSubcommand,
   errWrongArity,
@@ -76,6 +79,8 @@ export class Server {
   shutdownRequested = false;
   /** Called by SHUTDOWN (the RESP runtime closes its listener). */
   onShutdown: (() => void) | undefined;
+  /** Error replies by code (`ERR`, `WRONGTYPE`…) for INFO errorstats; reset by RESETSTAT. */
+  readonly errorStats: Map<string, number> = new Map();
   readonly #commands: Map<string, CommandSpec>;
   readonly #log: (level: number, message: string) => void;
   /** Sessions watching `${db}\n${key}`. */
@@ -131,7 +136,13 @@ export class Server {
     const spec = this.#commands.get(name);
     if (spec === undefined) return new ReplyError(errUnknownCommand(argv));
     if (spec.subcommands !== undefined) {
-      if (argv.length < 2) return new ReplyError(errWrongArity(name));
+      if (argv.length < 2) {
+        // A container alone is the container itself (COMMAND runs; CONFIG fails its arity).
+        if (spec.run === undefined || !arityOk(spec.arity, argv.length)) {
+          return new ReplyError(errWrongArity(name));
+        }
+        return { spec, fullName: name };
+      }
       const subName = asciiLower(argv[1]);
       const sub = spec.subcommands.find((s) => s.name === subName);
       if (sub === undefined) return new ReplyError(errUnknownSubcommand(argv[1], argv[0]));
@@ -153,20 +164,29 @@ export class Server {
     if (argv.length === 0) return error(errUnknownCommand([""]));
     const found = this.lookup(argv);
     if (found instanceof ReplyError) {
+      // EXEC rejected (wrong arity) aborts the transaction (execCommandAbort).
+      if (asciiLower(argv[0]) === "exec") return this.#rejectExec(session, found);
       if (session.multi !== null) session.multiError = true;
       return this.#rejected(found);
     }
     const { spec, fullName } = found;
     session.lastCommand = fullName;
-    if (!session.authenticated && !spec.flags.includes("no_auth")) {
+    let rejection: Bytes | undefined;
+    if (spec.flags.includes("protected") && !this.#protectedAllowed(session)) {
+      rejection = ERR_DEBUG_NOT_ALLOWED;
+    } else if (
+      !session.authenticated && this.config.requirepass !== "" && !spec.flags.includes("no_auth")
+    ) {
+      rejection = ERR_NOAUTH;
+    } else if (session.multi !== null && spec.flags.includes("no_multi")) {
+      rejection = ERR_NO_MULTI;
+    }
+    if (rejection !== undefined) {
+      if (fullName === "exec") return this.#rejectExec(session, new ReplyError(rejection));
       if (session.multi !== null) session.multiError = true;
-      return this.#rejected(new ReplyError(ERR_NOAUTH));
+      return this.#rejected(new ReplyError(rejection));
     }
     if (session.multi !== null && !MULTI_CONTROL.has(fullName)) {
-      if (spec.flags.includes("no_multi")) {
-        session.multiError = true;
-        return this.#rejected(new ReplyError("ERR Command not allowed inside a transaction"));
-      }
       session.multi.push({ argv: argv.slice() });
       return QUEUED;
     }
@@ -194,28 +214,34 @@ export class Server {
       inMulti,
       ...ctxOverride,
     };
-    this.stats.totalCommandsProcessed++;
     try {
       const reply = found.spec.run!(ctx, argv);
-      if (reply.type === "error") this.stats.totalErrorReplies++;
+      if (reply.type === "error") this.#countError(reply.value);
       return reply;
     } catch (e) {
       if (e instanceof ReplyError) {
-        this.stats.totalErrorReplies++;
+        this.#countError(e.text);
         return e.toReply();
       }
       // A bug must not take the server down: report it as an error reply.
       this.log(3, `internal error in '${found.fullName}': ${(e as Error)?.stack ?? e}`);
-      this.stats.totalErrorReplies++;
+      this.#countError("ERR");
       return error(`ERR internal error: ${String((e as Error)?.message ?? e)}`);
+    } finally {
+      // Counted after the command, as Valkey's call() does (CONFIG RESETSTAT counts itself).
+      this.stats.totalCommandsProcessed++;
     }
   }
 
-  /** WATCH: remembers that `session` watches `key` in `db`. */
-  watch(session: Session, db: number, key: Bytes): void {
+  /**
+   * WATCH: remembers that `session` watches `key` in `db`; `expired` says the key was already
+   * stale (expired, not yet deleted) when watched: its deletion then changes nothing.
+   */
+  watch(session: Session, db: number, key: Bytes, expired = false): void {
     const id = `${db}\n${key}`;
     if (session.watched.has(id)) return;
     session.watched.set(id, [db, key]);
+    if (expired) session.watchedExpired.add(id);
     let set = this.#watchers.get(id);
     if (set === undefined) this.#watchers.set(id, set = new Set());
     set.add(session);
@@ -223,6 +249,11 @@ export class Server {
 
   /** UNWATCH / EXEC / DISCARD: forgets every key the session watches. */
   unwatchAll(session: Session): void {
+    this.#unwatchKeys(session);
+    session.dirtyCas = false;
+  }
+
+  #unwatchKeys(session: Session): void {
     for (const id of session.watched.keys()) {
       const set = this.#watchers.get(id);
       if (set === undefined) continue;
@@ -230,25 +261,90 @@ export class Server {
       if (set.size === 0) this.#watchers.delete(id);
     }
     session.watched.clear();
-    session.dirtyCas = false;
+    session.watchedExpired.clear();
   }
 
-  /** Marks every session watching any key of `db` dirty (FLUSHDB, SWAPDB). */
-  touchAllWatched(db: number): void {
+  /**
+   * touchAllWatchedKeysInDb, for SWAPDB (called for both databases before swapping): sessions
+   * watching a key of `db` that exists there or in `replacedWith` become dirty, except that a key
+   * stale when watched and absent from `replacedWith` only loses its stale mark, and a missing
+   * key replaced by a stale one gains it.
+   */
+  touchAllWatched(db: number, replacedWith?: number): void {
+    const now = this.clock.now();
+    const emptied = this.keyspace.dbs[db];
+    const other = replacedWith === undefined ? undefined : this.keyspace.dbs[replacedWith];
     for (const [id, set] of this.#watchers) {
-      if (id.startsWith(`${db}\n`)) { for (const s of set) s.dirtyCas = true; }
+      if (!id.startsWith(`${db}\n`)) continue;
+      const key = id.slice(id.indexOf("\n") + 1);
+      const inEmptied = emptied.peek(key) !== undefined;
+      const inOther = other !== undefined && other.peek(key) !== undefined;
+      if (!inEmptied && !inOther) continue;
+      for (const s of set) {
+        if (s.watchedExpired.has(id)) {
+          if (!inOther) {
+            s.watchedExpired.delete(id);
+            continue;
+          }
+          if (other!.isExpired(key, now)) continue;
+        } else if (!inEmptied && other!.isExpired(key, now)) {
+          s.watchedExpired.add(id);
+          continue;
+        }
+        s.dirtyCas = true;
+      }
     }
   }
 
+  /** touchWatchedKey: a write (or deletion, or expiry) of `key` in `db`. */
   #signalModified(db: number, key: Bytes): void {
     if (this.#watchers.size === 0) return;
-    const set = this.#watchers.get(`${db}\n${key}`);
-    if (set !== undefined) { for (const s of set) s.dirtyCas = true; }
+    const id = `${db}\n${key}`;
+    const set = this.#watchers.get(id);
+    if (set === undefined) return;
+    for (const s of [...set]) {
+      if (s.watchedExpired.has(id)) {
+        const d = this.keyspace.dbs[db];
+        // The stale key was deleted (or is still there, stale): logically nothing changed.
+        if (d.peek(key) === undefined) {
+          s.watchedExpired.delete(id);
+          continue;
+        }
+        if (d.isExpired(key, this.clock.now())) continue;
+        s.watchedExpired.delete(id);
+      }
+      s.dirtyCas = true;
+      // EXEC will fail anyway: stop watching (WATCH count 0 in CLIENT LIST, as in Valkey).
+      this.#unwatchKeys(s);
+    }
+  }
+
+  #protectedAllowed(session: Session): boolean {
+    const v = this.config.enableDebugCommand;
+    return v === "yes" || (v === "local" && isLocalSession(session));
+  }
+
+  /** EXEC itself rejected: the transaction is discarded with EXECABORT. */
+  #rejectExec(session: Session, e: ReplyError): Reply {
+    session.multi = null;
+    session.multiError = false;
+    this.unwatchAll(session);
+    return this.#rejected(new ReplyError(errExecAbort(e.text)));
+  }
+
+  /** afterErrorReply: counts the error under its code (the text up to the first space). */
+  #countError(text: Bytes): void {
+    this.stats.totalErrorReplies++;
+    const sp = text.indexOf(" ");
+    const code = sp < 0 ? text : text.slice(0, sp);
+    // Valkey tracks at most 128 distinct codes, then stops tracking new ones.
+    if (this.errorStats.size >= 128 && !this.errorStats.has(code)) return;
+    this.errorStats.set(code, (this.errorStats.get(code) ?? 0) + 1);
   }
 
   #rejected(e: ReplyError): Reply {
     this.stats.rejectedCalls++;
-    this.stats.totalErrorReplies++;
+    this.#countError(e.text);
     return e.toReply();
   }
 }

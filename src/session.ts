@@ -33,6 +33,8 @@ export class Session {
   dirtyCas = false;
   /** Watched keys as `${db}\n${key}` → [db, key]. */
   readonly watched: Map<string, readonly [number, Bytes]> = new Map();
+  /** Watched ids whose key was already expired (not yet deleted) when watched. */
+  readonly watchedExpired: Set<string> = new Set();
   /** Set by QUIT / SHUTDOWN: the transport closes after sending the reply. */
   closeAfterReply = false;
   /** Creation time in ms (CLIENT LIST age). */
