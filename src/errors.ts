@@ -66,35 +66,268 @@ export function errWrongArity(name: string): Bytes {
   return `ERR wrong number of arguments for '${name}' command`;
 }
 
+/** What C's `%s` prints of a byte string: up to its first NUL byte. */
+function cString(b: Bytes): Bytes {
+  const i = b.indexOf("\0");
+  return i < 0 ? b : b.slice(0, i);
+}
+
+/** sdstoupper: ASCII letters only (bytes above 0x7f are left alone). */
+function upper(b: Bytes): Bytes {
+  return b.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
 /** CMD-3: `ERR unknown command 'foo', with args beginning with: 'a' 'b' `. */
 export function errUnknownCommand(argv: readonly Bytes[]): Bytes {
   let args = "";
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${argv[i].slice(0, 128 - args.length)}' `;
+    args += `'${cString(argv[i]).slice(0, 128 - args.length)}' `;
   }
   return wireError(
-    `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`,
+    `ERR unknown command '${cString(argv[0]).slice(0, 128)}', with args beginning with: ${args}`,
   );
 }
 
 /** CMD-2: `ERR unknown subcommand 'foo'. Try SCRIPT HELP.` */
 export function errUnknownSubcommand(sub: Bytes, container: string): Bytes {
   return wireError(
-    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`,
+    `ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${
+      upper(cString(container))
+    } HELP.`,
   );
 }
 
 /** SCR-8: a subcommand the handler does not accept with these arguments. */
 export function errUnknownSubcommandOrArity(sub: Bytes, container: string): Bytes {
   return wireError(
-    `ERR unknown subcommand or wrong number of arguments for '${
-      sub.slice(0, 128)
-    }'. Try ${container.toUpperCase()} HELP.`,
+    `ERR unknown subcommand or wrong number of arguments for '${cString(sub).slice(0, 128)}'. Try ${
+      upper(cString(container))
+    } HELP.`,
   );
+}
+
+// ---- RESP protocol (networking.c processMultibulkBuffer / processInlineBuffer) ----
+
+export const ERR_PROTO_INVALID_MULTIBULK = "ERR Protocol error: invalid multibulk length";
+export const ERR_PROTO_UNAUTH_MULTIBULK = "ERR Protocol error: unauthenticated multibulk length";
+export const ERR_PROTO_INVALID_BULK = "ERR Protocol error: invalid bulk length";
+export const ERR_PROTO_UNAUTH_BULK = "ERR Protocol error: unauthenticated bulk length";
+export const ERR_PROTO_BIG_MBULK_COUNT = "ERR Protocol error: too big mbulk count string";
+export const ERR_PROTO_BIG_BULK_COUNT = "ERR Protocol error: too big bulk count string";
+export const ERR_PROTO_BIG_INLINE = "ERR Protocol error: too big inline request";
+export const ERR_PROTO_UNBALANCED_QUOTES = "ERR Protocol error: unbalanced quotes in request";
+
+/** `ERR Protocol error: expected '$', got 'X'` for the byte `got` (a one-byte byte string). */
+export function errProtoExpectedDollar(got: Bytes): Bytes {
+  // Valkey formats with %c into a C string: a NUL byte ends the text right there.
+  if (got === "\0") return "ERR Protocol error: expected '$', got '";
+  return wireError(`ERR Protocol error: expected '$', got '${got}'`);
 }
 
 // ---- strings / keys (appended by their groups) ----
 
+/** getRangeLongFromObjectOrReply's default text (e.g. MOVE's db out of int range). */
+export function errValueOutOfRange(min: number | bigint, max: number | bigint): Bytes {
+  return `ERR value is out of range, value must between ${min} and ${max}`;
+}
+/** getPositiveLongFromObjectOrReply's default text. */
+export const ERR_NOT_POSITIVE = "ERR value is out of range, must be positive";
+/** `ERR invalid expire time in 'set' command` (name: the command's lowercase full name). */
+export function errInvalidExpireTime(name: string): Bytes {
+  return `ERR invalid expire time in '${name}' command`;
+}
+export const ERR_EXPIRE_NX_WITH_OTHERS =
+  "ERR NX and XX, GT or LT options at the same time are not compatible";
+export const ERR_EXPIRE_GT_AND_LT = "ERR GT and LT options at the same time are not compatible";
+/** EXPIRE family: an option word that is none of NX XX GT LT. */
+export function errUnsupportedOption(opt: Bytes): Bytes {
+  return wireError(`ERR Unsupported option ${opt}`);
+}
+export const ERR_STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+export const ERR_OFFSET_OUT_OF_RANGE = "ERR offset is out of range";
+export const ERR_BIT_OFFSET = "ERR bit offset is not an integer or out of range";
+export const ERR_BIT_VALUE = "ERR bit is not an integer or out of range";
+export const ERR_BIT_ARGUMENT = "ERR The bit argument must be 1 or 0.";
+export const ERR_BITOP_NOT_ARITY = "ERR BITOP NOT must be called with a single source key.";
+export const ERR_INCR_NAN_OR_INF = "ERR increment would produce NaN or Infinity";
+export const ERR_DECREMENT_OVERFLOW = "ERR decrement would overflow";
+export const ERR_LCS_NOT_STRINGS = "ERR The specified keys must contain string values";
+export const ERR_LCS_LEN_AND_IDX =
+  "ERR If you want both the length and indexes, please just use IDX.";
+export const ERR_LCS_TOO_LONG = "ERR String too long for LCS";
+export const ERR_LCS_OVER_PROTO_MAX =
+  "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+export const ERR_LCS_NO_MEMORY =
+  "ERR Insufficient memory, failed allocating transient memory for LCS";
+export const ERR_SAME_OBJECT = "ERR source and destination objects are the same";
+export const ERR_INVALID_CURSOR = "ERR invalid cursor";
+/** SCAN … TYPE with a name that is no type. */
+export function errUnknownTypeName(name: Bytes): Bytes {
+  return wireError(`ERR unknown type name '${name}'`);
+}
+export const ERR_OBJECT_FREQ_NOT_LFU =
+  "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+export const ERR_OBJECT_IDLETIME_LFU =
+  "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
 // ---- server / connection / transactions ----
 
+/** processCommand: a `no_multi` command inside MULTI (Valkey 8: also nested MULTI and WATCH). */
+export const ERR_NO_MULTI = "ERR Command not allowed inside a transaction";
+/**
+ * EXEC itself rejected before running (execCommandAbort); `reason` is the rejection text without
+ * the `ERR ` that Valkey never had there (`wrong number of arguments for 'exec' command`).
+ */
+export function errExecAbort(reason: Bytes): Bytes {
+  const r = reason.startsWith("ERR ") ? reason.slice(4) : reason;
+  return wireError(`EXECABORT Transaction discarded because of: ${r}`);
+}
+/** processCommand: DEBUG while `enable-debug-command` forbids it. */
+export const ERR_DEBUG_NOT_ALLOWED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+export const ERR_AUTH_NOT_CONFIGURED =
+  "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+export const ERR_NOPROTO = "NOPROTO unsupported protocol version";
+export const ERR_HELLO_PROTOVER = "ERR Protocol version is not an integer or out of range";
+export const ERR_HELLO_NOAUTH =
+  "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+/** HELLO: an option that is not `AUTH u p` / `SETNAME n` (as typed). */
+export function errHelloOption(opt: Bytes): Bytes {
+  return wireError(`ERR Syntax error in HELLO option '${opt}'`);
+}
+export const ERR_CLIENT_NAME =
+  "ERR Client names cannot contain spaces, newlines or special characters.";
+/** CLIENT SETINFO with an attribute other than LIB-NAME / LIB-VER (as typed). */
+export function errSetinfoOption(attr: Bytes): Bytes {
+  return wireError(`ERR Unrecognized option '${attr}'`);
+}
+/** CLIENT SETINFO: a value with spaces or special characters (attribute as typed). */
+export function errSetinfoValue(attr: Bytes): Bytes {
+  return wireError(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+}
+/** CLIENT LIST TYPE with an unknown type (as typed). */
+export function errClientType(type: Bytes): Bytes {
+  return wireError(`ERR Unknown client type '${type}'`);
+}
+export const ERR_INVALID_CLIENT_ID = "ERR Invalid client ID";
+export const ERR_SWAPDB_FIRST = "ERR invalid first DB index";
+export const ERR_SWAPDB_SECOND = "ERR invalid second DB index";
+export const ERR_NO_SHUTDOWN = "ERR No shutdown in progress.";
+/** CONFIG SET with a parameter that does not exist (as typed). */
+export function errConfigUnknown(name: Bytes): Bytes {
+  return wireError(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+}
+/** CONFIG SET rejected for `name` (as typed, or the parameter's name when the value failed). */
+export function errConfigSet(name: Bytes, why: string): Bytes {
+  return wireError(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+}
+export const ERR_GETKEYS_INVALID_COMMAND = "ERR Invalid command specified";
+export const ERR_GETKEYS_NO_KEYS = "ERR The command has no key arguments";
+export const ERR_GETKEYS_ARITY = "ERR Invalid number of arguments specified for command";
+export const ERR_GETKEYS_INVALID_ARGS = "ERR Invalid arguments specified for command";
+export const ERR_DEBUG_PROTOCOL =
+  "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+export const ERR_RESP2_UNSUPPORTED = "ERR RESP2 is not supported by this command";
+
 // ---- scripting ----
+
+export const ERR_NOSCRIPT = "NOSCRIPT No matching script.";
+export const ERR_NUMKEYS_GREATER = "ERR Number of keys can't be greater than number of args";
+export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
+export const ERR_RO_WITH_WRITE_FLAG =
+  "ERR Can not execute a script with write flag using *_ro command.";
+export const ERR_SCRIPT_FLUSH_OPTION = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+export const ERR_SCRIPT_DEBUG_OPTION = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+/** SCR-6: evalkit has no Lua debugger (documented deviation). */
+export const ERR_SCRIPT_DEBUG_UNSUPPORTED =
+  "ERR SCRIPT DEBUG YES/SYNC is not supported by evalkit (no Lua debugger)";
+export const ERR_NOTBUSY = "NOTBUSY No scripts in execution right now.";
+export const ERR_SHEBANG_INVALID = "ERR Invalid script shebang";
+export const ERR_SHEBANG_INVALID_ENGINE = "ERR Invalid engine in script shebang";
+/** FLAG-3 */
+export function errShebangUnexpectedEngine(word: Bytes): Bytes {
+  return wireError(`ERR Unexpected engine in script shebang: ${word}`);
+}
+/** FLAG-4 */
+export function errShebangUnknownOption(word: Bytes): Bytes {
+  return wireError(`ERR Unknown lua shebang option: ${word}`);
+}
+/** FLAG-5 */
+export function errShebangUnexpectedFlag(piece: Bytes): Bytes {
+  return wireError(`ERR Unexpected flag in script shebang: ${piece}`);
+}
+/** §9.3 step 2 */
+export const ERR_SCRIPT_UNKNOWN_COMMAND = "ERR Unknown command called from script";
+/** §9.3 step 2 */
+export const ERR_SCRIPT_WRONG_ARITY = "ERR Wrong number of args calling command from script";
+/** §9.3 step 3 ("Redis" is literal in Valkey 8). */
+export const ERR_SCRIPT_NOSCRIPT_COMMAND = "ERR This Redis command is not allowed from script";
+/** CALL-9 */
+export const ERR_SCRIPT_WRITE_IN_RO = "ERR Write commands are not allowed from read-only scripts.";
+/** The engine is not attached (a Server built with `new Server()` instead of createServer()). */
+export const ERR_NO_SCRIPT_ENGINE =
+  "ERR scripting is not available: create the server with createServer()";
+
+// ---- data types ----
+
+/** zslParseRange: a ZRANGEBYSCORE-style bound that strtod rejects or that is NaN. */
+export const ERR_MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
+/** zslParseLexRangeItem: a lex bound not starting with `(`, `[`, or not exactly `-`/`+`. */
+export const ERR_MIN_MAX_NOT_STRING_RANGE = "ERR min or max not valid string range item";
+
+// ---- scripting: the Lua engine (src/lua) ----
+
+/** ERR-1: prefix of a compile error; the Lua 5.1 parser message follows. */
+export function errCompile(message: Bytes): Bytes {
+  return wireError(`ERR Error compiling script (new function): ${message}`);
+}
+/** ERR-8: a run failed without an error table (out of memory, error in the error handler). */
+export function errRunningScript(sha: string, message: Bytes): Bytes {
+  return wireError(`ERR Error running script ${sha}, ${message.slice(0, 100)}`);
+}
+/** ERR-8: the message when the raised value is not a string. */
+export const LUA_EXECUTION_FAILURE = "execution failure";
+/** ERR-6: `error(t)` where t has no string/number `err` (text of the fixed releases unverified). */
+export const ERR_LUA_UNKNOWN_ERROR = "ERR unknown error";
+/** BUSY-6 */
+export const ERR_SCRIPT_KILLED = "ERR Script killed by user with SCRIPT KILL.";
+/** A run past its `deadlineMs` (evalkit's hard time limit; no Valkey equivalent). */
+export const ERR_SCRIPT_DEADLINE = "ERR Script exceeded the time limit.";
+/** CONV-9 */
+export const ERR_LUA_STACK_LIMIT = "ERR reached lua stack limit";
+/** CALL-1 */
+export const ERR_LUA_CALL_NO_ARGS = "ERR Please specify at least one argument for this call";
+/** CALL-2 */
+export const ERR_LUA_CALL_ARG_TYPE = "ERR Command arguments must be strings or integers";
+/** API-1, API-2 */
+export const ERR_LUA_WRONG_ARGS_OR_TYPE = "ERR wrong number or type of arguments";
+/** API-3 */
+export const ERR_LUA_SHA1HEX_ARGS = "ERR wrong number of arguments";
+/** API-4 */
+export const ERR_LUA_LOG_ARGS = "ERR server.log() requires two arguments or more.";
+/** API-4 */
+export const ERR_LUA_LOG_LEVEL_TYPE = "ERR First argument must be a number (log level).";
+/** API-4 */
+export const ERR_LUA_LOG_LEVEL = "ERR Invalid log level.";
+/** API-5 */
+export const ERR_LUA_SETRESP_ARGS = "ERR server.setresp() requires one argument.";
+/** API-5 */
+export const ERR_LUA_SETRESP_VERSION = "ERR RESP version must be 2 or 3.";
+/** API-6 */
+export const ERR_LUA_SET_REPL_ARGS = "ERR server.set_repl() requires one argument.";
+/** API-6 */
+export const ERR_LUA_SET_REPL_FLAGS =
+  "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.";
+/** API-8 */
+export const ERR_LUA_ACL_CHECK_UNKNOWN = "ERR Invalid command passed to server.acl_check_cmd()";
+/** ENV-6: Lua error message (gets the `user_script:<line>: ` position). */
+export function luaMsgNonexistentGlobal(name: Bytes): Bytes {
+  return `Script attempted to access nonexistent global variable '${name}'`;
+}
+/** ENV-6: the global table's `__index` called with a key that is not a string or number. */
+export const LUA_MSG_GLOBAL_KEY_TYPE =
+  "Second argument to luaProtectedTableError must be a string or number";
+/** ENV-6: the global table's `__index` called directly with the wrong number of arguments. */
+export const LUA_MSG_GLOBAL_ARGS = "Wrong number of arguments to luaProtectedTableError";
+/** ENV-7: Lua error message for a write into a protected table. */
+export const LUA_MSG_READONLY_TABLE = "Attempt to modify a readonly table";
