@@ -15,6 +15,7 @@
  */
 
 import { Server } from "./src/server.ts";
+import { createLuaEngine } from "./src/lua/engine.ts";
 import type { ServerOptions } from "./src/options.ts";
 
 export { Server } from "./src/server.ts";
@@ -35,7 +36,12 @@ export { Session } from "./src/session.ts";
  * const server = await createServer({ clock: manualClock() });
  * ```
  */
-export function createServer(options: ServerOptions = {}): Promise<Server> {
+export async function createServer(options: ServerOptions = {}): Promise<Server> {
   // Async because the Lua engine instantiates its wasm module.
-  return Promise.resolve(new Server(options));
+  const scriptEngine = options.scriptEngine ??
+    await createLuaEngine({
+      maxMemoryBytes: options.luaMaxMemoryBytes,
+      valkeyVersion: options.version,
+    });
+  return new Server({ ...options, scriptEngine });
 }

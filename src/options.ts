@@ -5,6 +5,7 @@
  */
 
 import type { Clock } from "./clock.ts";
+import type { ScriptEngine } from "./scripting/engine.ts";
 
 /** Options for createServer(). */
 export interface ServerOptions {
@@ -24,6 +25,13 @@ export interface ServerOptions {
   version?: string;
   /** Log sink for server.log and server events. Default: none. */
   log?: (level: number, message: string) => void;
+  /**
+   * The script engine. createServer() creates the wasmoon Lua engine; a Server built with
+   * `new Server()` without one replies an error to EVAL.
+   */
+  scriptEngine?: ScriptEngine;
+  /** Cap on the Lua VM heap in bytes (default 256 MiB). */
+  luaMaxMemoryBytes?: number;
 }
 
 /** ServerOptions with every default applied. */

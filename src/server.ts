@@ -24,6 +24,8 @@ import { error, QUEUED, type Reply } from "./resp/reply.ts";
 import { Session } from "./session.ts";
 import type { CommandContext, CommandSpec } from "./commands/spec.ts";
 import { COMMAND_TABLE } from "./commands/table.ts";
+import { Scripting } from "./scripting/eval.ts";
+import { provideInfoFields } from "./info.ts";
 
 /** Result of looking a command up: the spec to run and its full lowercase name. */
 export interface Lookup {
@@ -70,6 +72,8 @@ export class Server {
   readonly clock: Clock;
   readonly config: Config;
   readonly keyspace: Keyspace;
+  /** Script cache, engine and the run in progress. */
+  readonly scripting: Scripting;
   stats: Stats = newStats();
   /** Live sessions (CLIENT LIST). */
   readonly sessions: Set<Session> = new Set();
@@ -100,6 +104,12 @@ export class Server {
       },
     });
     this.#commands = new Map(COMMAND_TABLE.map((c) => [c.name, c]));
+    const scripting = this.scripting = new Scripting(options.scriptEngine);
+    provideInfoFields(this, {
+      used_memory_vm_eval: () => scripting.engine?.memoryUsed() ?? 0,
+      used_memory_scripts_eval: () => scripting.cache.memory,
+      number_of_cached_scripts: () => scripting.cache.size,
+    });
   }
 
   /** Opens a client session (one per connection / request). */

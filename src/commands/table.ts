@@ -11,6 +11,7 @@ import { SERVER_COMMANDS } from "./server.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { COMMAND_INTROSPECTION_COMMANDS } from "./command.ts";
+import { SCRIPTING_COMMANDS } from "./scripting.ts";
 
 /** Every top-level command evalkit registers. */
 export const COMMAND_TABLE: readonly CommandSpec[] = [
@@ -20,4 +21,5 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   ...CONNECTION_COMMANDS,
   ...TRANSACTION_COMMANDS,
   ...COMMAND_INTROSPECTION_COMMANDS,
+  ...SCRIPTING_COMMANDS,
 ];
