@@ -1,0 +1,23 @@
+/**
+ * Runs every bench in this folder, one after the other, and prints their figures (Markdown tables
+ * that can be pasted into the README's "Measured figures"). Nothing is asserted.
+ *
+ * Run: `deno task bench` or `bun run bench`.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import * as commands from "./commands_bench.ts";
+
+const BENCHES: readonly { readonly name: string; readonly main: () => Promise<void> }[] = [
+  { name: "commands", main: commands.main },
+];
+
+console.log(
+  `# evalkit benchmarks (${commands.runtimeName()}, ${process.platform}/${process.arch})`,
+);
+for (const bench of BENCHES) {
+  console.log(`\n---- ${bench.name} ----`);
+  await bench.main();
+}
