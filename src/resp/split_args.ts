@@ -83,7 +83,8 @@ export function splitArgs(line: Bytes): Bytes[] | null {
         if (p >= n) break;
         const c = line[p];
         const code = line.charCodeAt(p);
-        if (isSpace(code)) done = true;
+        // Unquoted tokens end only at space, \n, \r, \t (not \v or \f, unlike isspace()).
+        if (code === 32 || code === 10 || code === 13 || code === 9) done = true;
         else if (c === '"') inq = true;
         else if (c === "'") insq = true;
         else cur += c;

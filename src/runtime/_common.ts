@@ -1,0 +1,58 @@
+/**
+ * What the three RESP server runtimes (deno.ts, bun.ts, node.ts) share: their options, the handle
+ * they return, and Valkey's address format.
+ *
+ * @module
+ */
+
+/** Options for `serve()`. */
+export interface ServeOptions {
+  /** TCP port; 0 picks a free one (read it back from the handle). Default 6379. */
+  readonly port?: number;
+  /** Address to bind. Default `127.0.0.1`. */
+  readonly hostname?: string;
+}
+
+/** A listening RESP server. */
+export interface ServeHandle {
+  /** The bound address. */
+  readonly hostname: string;
+  /** The bound port (the one picked when 0 was asked). */
+  readonly port: number;
+  /** Stops listening and closes every client connection; resolves when all are gone. */
+  close(): Promise<void>;
+  /** Resolves once the server has stopped (close() or a SHUTDOWN command). */
+  readonly finished: Promise<void>;
+}
+
+/** Default port, as Valkey's. */
+export const DEFAULT_PORT = 6379;
+/** Default bind address: loopback only. */
+export const DEFAULT_HOSTNAME = "127.0.0.1";
+/** Bytes read from a socket at a time. */
+export const READ_SIZE = 64 * 1024;
+
+/**
+ * `ip:port`, with brackets around IPv6 addresses, as Valkey prints addr/laddr.
+ *
+ * @param ip The IP address.
+ * @param port The port.
+ * @returns The address string.
+ */
+export function formatAddress(ip: string, port: number): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/**
+ * Chains a stop action to `server.onShutdown` so that SHUTDOWN stops this listener too.
+ *
+ * @param target Anything with an `onShutdown` hook (the Server).
+ * @param stop What to run on SHUTDOWN.
+ */
+export function onShutdown(target: { onShutdown: (() => void) | undefined }, stop: () => void) {
+  const previous = target.onShutdown;
+  target.onShutdown = () => {
+    previous?.();
+    stop();
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * RESP server on Deno (`Deno.listen`).
+ *
+ * @module
+ */
+
+import type { Server } from "../server.ts";
+import { Connection } from "../protocol/connection.ts";
+import {
+  DEFAULT_HOSTNAME,
+  DEFAULT_PORT,
+  formatAddress,
+  onShutdown,
+  READ_SIZE,
+  type ServeHandle,
+  type ServeOptions,
+} from "./_common.ts";
+
+export type { ServeHandle, ServeOptions } from "./_common.ts";
+
+/**
+ * Serves RESP for `server` on a TCP port with Deno's socket API.
+ *
+ * Each client is read, run and answered in turn: a client's next read starts only once its
+ * replies are written, which is the backpressure.
+ *
+ * @param server The server to expose.
+ * @param options Port (0 = any free port) and bind address.
+ * @returns The listening handle.
+ * @example Serve on a free loopback port
+ * ```ts ignore
+ * import { Server } from "../server.ts";
+ * import { serve } from "./deno.ts";
+ * const handle = await serve(new Server(), { port: 0 });
+ * console.log(handle.port);
+ * await handle.close();
+ * ```
+ */
+export function serve(server: Server, options: ServeOptions = {}): Promise<ServeHandle> {
+  const hostname = options.hostname ?? DEFAULT_HOSTNAME;
+  const listener = Deno.listen({ hostname, port: options.port ?? DEFAULT_PORT, transport: "tcp" });
+  const conns = new Set<Deno.TcpConn>();
+  const clients = new Set<Promise<void>>();
+  let stopping: Promise<void> | undefined;
+  let resolveFinished!: () => void;
+  const finished = new Promise<void>((r) => resolveFinished = r);
+
+  const accepting = (async () => {
+    for (;;) {
+      let conn: Deno.TcpConn;
+      try {
+        conn = await listener.accept();
+      } catch {
+        return; // listener closed
+      }
+      if (stopping) {
+        conn.close();
+        return;
+      }
+      conns.add(conn);
+      const task = serveClient(server, conn).finally(() => {
+        conns.delete(conn);
+        clients.delete(task);
+      });
+      clients.add(task);
+    }
+  })();
+
+  const close = (): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        listener.close();
+      } catch { /* already closed */ }
+      for (const conn of conns) closeQuietly(conn);
+      await accepting;
+      await Promise.allSettled([...clients]);
+      resolveFinished();
+    })();
+    return stopping;
+  };
+  onShutdown(server, () => void close());
+
+  const addr = listener.addr as Deno.NetAddr;
+  return Promise.resolve({ hostname: addr.hostname, port: addr.port, close, finished });
+}
+
+async function serveClient(server: Server, conn: Deno.TcpConn): Promise<void> {
+  // Writes are chained: late replies of blocking commands (BLPOP…) may arrive while a write is
+  // in progress.
+  let writing: Promise<void> = Promise.resolve();
+  const send = (out: Uint8Array): Promise<void> =>
+    writing = writing.then(async () => {
+      for (let off = 0; off < out.length;) off += await conn.write(out.subarray(off));
+    });
+  const connection = new Connection(server, undefined, {
+    onOutput: (out) => {
+      send(out).then(() => {
+        if (connection.closed) closeQuietly(conn);
+      }, () => closeQuietly(conn));
+    },
+  });
+  const remote = conn.remoteAddr as Deno.NetAddr;
+  const local = conn.localAddr as Deno.NetAddr;
+  connection.session.addr = formatAddress(remote.hostname, remote.port);
+  connection.session.laddr = formatAddress(local.hostname, local.port);
+  // One read buffer per client: Connection.receive() only reads it during the call.
+  const buf = new Uint8Array(READ_SIZE);
+  try {
+    conn.setNoDelay(true);
+    while (!connection.closed) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      const out = connection.receive(buf.subarray(0, n));
+      if (out.length > 0) await send(out);
+    }
+  } catch {
+    // Reset by the peer, or closed by close(): either way the client is gone.
+  } finally {
+    connection.close();
+    closeQuietly(conn);
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch { /* already closed */ }
+}
