@@ -38,13 +38,13 @@ local CHUNK = debug_getinfo(1, "S").source
 local NAN = 0 / 0
 if sbyte(spack(">d", NAN), 1) >= 0x80 then NAN = -NAN end
 
--- Library functions come in two kinds. lib(f): called through the prims.wrap trampoline, a C
--- function, so the script's frame survives even a tail call and errors are re-raised from C, as
--- Valkey's C libraries do. shim(name, f): a plain Lua function (cheaper), for hot 5.1 shims; its
--- errors lose the script position only when the script tail-calls it (return f(...)).
+-- Library functions are called through the prims.wrap trampoline, a C function, as Valkey's C
+-- libraries are: the script's frame survives a tail call (return f(...)) and errors are raised by
+-- a C function. lib(f) always wraps; shim(name, f) wraps unless the engine asked for plain Lua
+-- shims (prims.direct_shims: cheaper, but their errors lose the script position when tail-called).
 local WRAPPERS = setmetatable({}, { __mode = "k" })
 local NAMES = setmetatable({}, { __mode = "k" })
-local EXACT = prims.exact == true
+local DIRECT = prims.direct_shims == true
 
 local function lib(f)
   local w = wrap(f)
@@ -54,8 +54,8 @@ end
 
 local function shim(name, f)
   NAMES[f] = name
-  if EXACT then return lib(f) end
-  return f
+  if DIRECT then return f end
+  return lib(f)
 end
 
 -- Where an error raised by a library helper belongs, as levels seen from the helper that calls
@@ -121,8 +121,10 @@ local function str2d(s)
   if n ~= nil then
     if mtype(n) == "integer" then
       -- 5.4 wraps hex integers modulo 2^64; strtod rounds them: re-read as a hex float.
-      if sfind(s, "[xX]") then return tonumber((sgsub(s, "^(%s*[-+]?0[xX]%x+)", "%1p0"))) end
-      if n == 0 and sfind(s, "^%s*%-") then return -0.0 end
+      if sfind(s, "x", 1, true) or sfind(s, "X", 1, true) then
+        return tonumber((sgsub(s, "^(%s*[-+]?0[xX]%x+)", "%1p0")))
+      end
+      if n == 0 and sfind(s, "-", 1, true) then return -0.0 end
       return n + 0.0
     end
     return n

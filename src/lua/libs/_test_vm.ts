@@ -22,7 +22,9 @@ const LUA_REGISTRYINDEX = -1000000 - 1000;
 const LUA_MULTRET = -1;
 const upvalueIndex = (i: number) => LUA_REGISTRYINDEX - i;
 
-function jsFuncToWasm(fn: (...a: number[]) => number, sig: string): WebAssembly.ExportValue {
+type WasmCallable = (...a: number[]) => number;
+
+function jsFuncToWasm(fn: WasmCallable, sig: string): WasmCallable {
   const T: Record<string, number> = { i: 0x7f, j: 0x7e, f: 0x7d, d: 0x7c };
   const params = [...sig.slice(1)].map((c) => T[c]);
   const result = sig[0] === "v" ? [] : [T[sig[0]]];
@@ -58,14 +60,14 @@ function jsFuncToWasm(fn: (...a: number[]) => number, sig: string): WebAssembly.
     0x00,
   ]);
   const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { f: fn } });
-  return inst.exports.f;
+  return inst.exports.f as unknown as WasmCallable;
 }
 
 /** Reads glue.wasm and applies the engine's one-byte patch (`-0123456789\0` → `\0123456789\0`). */
-function patchedWasm(): Uint8Array {
+function patchedWasm(): Uint8Array<ArrayBuffer> {
   const require = createRequire(import.meta.url);
   const path = require.resolve("wasmoon").replace(/index\.js$/, "glue.wasm");
-  const bytes = new Uint8Array(readFileSync(path));
+  const bytes = Uint8Array.from(readFileSync(path));
   const needle = [..."-0123456789"].map((c) => c.charCodeAt(0)).concat([0]);
   let found = -1;
   outer: for (let i = 0; i + needle.length <= bytes.length; i++) {
@@ -319,12 +321,15 @@ const MERGE_HELPER = `
 for k, v in pairs((...)) do _G[k] = v end
 `;
 
+let compiled: WebAssembly.Module | undefined;
+
 /** Creates a fresh VM (new wasm instance), optionally with the libraries installed. */
 export async function createTestVm(
   install: "replace" | "merge" | "none" = "replace",
 ): Promise<TestVm> {
-  let ex: Exports | undefined;
-  const u32 = () => new Uint32Array(ex!.memory.buffer);
+  // Filled once instantiated; the imports below only run after that.
+  const inst: { ex?: Exports } = {};
+  const u32 = () => new Uint32Array(inst.ex!.memory.buffer);
   const env: Record<string, unknown> = {
     abort: () => {
       throw new Error("wasm abort()");
@@ -333,18 +338,18 @@ export async function createTestVm(
       throw Infinity;
     },
     invoke_vii: (index: number, a: number, b: number) => {
-      const sp = ex!.stackSave();
+      const sp = inst.ex!.stackSave();
       try {
-        (ex!.__indirect_function_table.get(index) as (a: number, b: number) => void)(a, b);
+        (inst.ex!.__indirect_function_table.get(index) as (a: number, b: number) => void)(a, b);
       } catch (e) {
-        ex!.stackRestore(sp);
+        inst.ex!.stackRestore(sp);
         if (typeof e !== "number") throw e;
-        ex!.setThrew(1, 0);
+        inst.ex!.setThrew(1, 0);
       }
     },
     emscripten_resize_heap: (req: number) => {
       req >>>= 0;
-      const mem = ex!.memory;
+      const mem = inst.ex!.memory;
       const old = mem.buffer.byteLength;
       if (req > 2 ** 31) return 0;
       try {
@@ -395,7 +400,8 @@ export async function createTestVm(
     clock_time_get: () => 0,
     proc_exit: () => 0,
   };
-  const module = new WebAssembly.Module(patchedWasm());
+  compiled ??= new WebAssembly.Module(patchedWasm());
+  const module = compiled;
   // Stub any import this loader does not know about: tests never reach them.
   const imports: Record<string, Record<string, unknown>> = {
     env,
@@ -410,10 +416,36 @@ export async function createTestVm(
     }
   }
   const instance = await WebAssembly.instantiate(module, imports as WebAssembly.Imports);
-  ex = instance.exports as unknown as Exports;
+  const ex = instance.exports as unknown as Exports;
+  inst.ex = ex;
   ex.emscripten_stack_init();
   ex.__wasm_call_ctors();
   const vm = new TestVm(ex);
   if (install !== "none") vm.installLibraries(install === "merge");
   return vm;
+}
+
+// Serialises a case's results in one line, the same way on real Valkey/Redis and here, so that
+// expected values can be taken from a real server: `pcall` of the body, then each value as
+// `type:value` (strings with non-printable bytes as \ddd), joined with " | ".
+const CASE_PREFIX = "local function ser(v) local t = type(v) if t == 'string' then " +
+  "return 's:' .. (v:gsub('[^%w%p ]', function(c) return string.format('\\\\%03d', " +
+  "string.byte(c)) end)) elseif t == 'number' then return 'n:' .. tostring(v) elseif " +
+  "t == 'table' or t == 'function' or t == 'userdata' or t == 'thread' then return t else " +
+  "return t .. ':' .. tostring(v) end end local function collect(...) local n = select('#', ...) " +
+  "local t = {...} local o = {} for i = 1, n do o[i] = ser(t[i]) end " +
+  "return table.concat(o, ' | ') end return collect(pcall(function() ";
+const CASE_SUFFIX = " end))";
+
+/** The script that runs a one-line case body and serialises its outcome. */
+export function caseScript(body: string): string {
+  return CASE_PREFIX + body + CASE_SUFFIX;
+}
+
+/** Runs a one-line case body in a fresh VM; returns its serialised outcome. */
+export async function runCase(body: string): Promise<string> {
+  const vm = await createTestVm();
+  const r = vm.run(caseScript(body));
+  if (!r.ok) return "ERROR " + r.error;
+  return String(r.values[0]);
 }

@@ -32,10 +32,13 @@
  *   (5.1 syntax check, numerals as floats) with the current global table as environment; returns
  *   the function, or nil and the 5.1 error message. `loadstring` and `load` use it; without it
  *   they use 5.4's `load(source, chunkname, "t")`.
- * - `prims.exact` (optional boolean): route the hot 5.1 shims (assert, tonumber, ipairs, pairs,
- *   unpack, string.format, string.rep, table.insert, math.floor...) through `wrap` too. Off by
- *   default: they are then plain Lua functions, ~0.3 µs cheaper per call, whose error messages
- *   lose the script position only when the script tail-calls them (`return assert(false, "x")`).
+ * - `prims.direct_shims` (optional boolean): install the hot 5.1 shims (assert, tonumber, ipairs,
+ *   pairs, unpack, string.format, string.rep, table.insert, math.floor...) as plain Lua functions
+ *   instead of through `wrap`: cheaper per call (the JS trampoline measured ~0.2 µs per call),
+ *   but their error messages lose the script position and name when the script tail-calls them
+ *   (`return assert(false, "x")`). Off by default. A trampoline written in wasm (no JS) that uses
+ *   `lua_callk` instead of `lua_pcallk` is also correct if the error handler skips library frames
+ *   (below), and would make this flag unnecessary.
  *
  * Private tables:
  * - `prng`: `get_state()` returns the 48-bit PRNG state (an integer, exact as a double);
@@ -48,8 +51,9 @@
  * Error handler (ERR-2): frames whose source starts with {@link LIBRARY_SOURCE_PREFIX} belong to
  * library code. An error raised by a library function called through `prims.wrap` is re-raised by
  * the trampoline, so the handler's level 2 is that C function and level 3 the script, as in
- * Valkey. A plain shim raises from Lua: the handler must skip frames with the prefix (treat them
- * like the C function they stand for) before taking source and line.
+ * Valkey. Errors raised from Lua (plain shims, or a trampoline without pcall) are seen inside
+ * library frames: the handler must skip frames with the prefix (and the trampoline above them),
+ * treating them like the C function they stand for, before taking source and line.
  *
  * @module
  */

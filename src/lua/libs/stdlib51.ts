@@ -16,12 +16,11 @@ import { PRELUDE_LUA } from "./_prelude.ts";
 /** Lua source of the stdlib51 chunk (see index.ts for the loading contract). */
 export const STDLIB51_LUA: string = PRELUDE_LUA + `
 local load54, xpcall54, collectgarbage54, tostring54 = load, xpcall, collectgarbage, tostring
-local mabs, mlog, matan, mexp, mmax, mmin = math.abs, math.log, math.atan, math.exp, math.max,
-  math.min
+local mabs, mlog, matan, mexp, mfmod = math.abs, math.log, math.atan, math.exp, math.fmod
 local debug_getupvalue, debug_upvaluejoin, debug_setmetatable, debug_getmetatable,
   debug_getregistry = debug.getupvalue, debug.upvaluejoin, debug.setmetatable, debug.getmetatable,
   debug.getregistry
-local crunning, cyield = coroutine.running, coroutine.yield
+local crunning, cyield, cisyieldable = coroutine.running, coroutine.yield, coroutine.isyieldable
 local newuserdata = prims.newuserdata
 local load51 = prims.load51
 local REGISTRY = debug_getregistry()
@@ -63,6 +62,8 @@ local GC_OPTIONS = { stop = true, restart = true, collect = true, count = true, 
 
 base.error = error
 
+local gc_pause, gc_stepmul = 200, 200
+
 base.collectgarbage = shim("collectgarbage", function(...)
   local nargs = select("#", ...)
   local opt, arg = ...
@@ -72,8 +73,14 @@ base.collectgarbage = shim("collectgarbage", function(...)
     opt = checkstring(opt, 1, nargs)
   end
   if not GC_OPTIONS[opt] then argerror(1, sformat("invalid option '%s'", opt)) end
-  arg = optint(arg, 2, nargs, 0)
-  local r = collectgarbage54(opt, toint32(arg))
+  arg = toint32(optint(arg, 2, nargs, 0))
+  local r = collectgarbage54(opt, arg)
+  -- 5.1's defaults differ from 5.4's (stepmul 200 against 100): report the 5.1 values.
+  if opt == "setpause" then
+    r, gc_pause = gc_pause, arg
+  elseif opt == "setstepmul" then
+    r, gc_stepmul = gc_stepmul, arg
+  end
   if type(r) == "number" then return r * 1.0 end
   return r
 end)
@@ -188,6 +195,7 @@ base.load = lib(function(...)
     local ok, piece = pcall(reader)
     if not ok then return nil, piece end
     if piece == nil or piece == "" then break end
+    if type(piece) == "number" then piece = num2str(piece) end -- lua_isstring accepts numbers
     if type(piece) ~= "string" then return nil, where() .. "reader function must return a string" end
     n = n + 1
     parts[n] = piece
@@ -354,13 +362,14 @@ co51.running = shim("running", function()
   return co
 end)
 
-co51.yield = shim("yield", function(...)
+-- Never wrapped: the trampoline would make every yield fail.
+co51.yield = function(...)
   local co, ismain = crunning()
-  if ismain or co == main_thread then
+  if ismain or co == main_thread or not cisyieldable() then
     error("attempt to yield across metamethod/C-call boundary", 0)
   end
   return cyield(...)
-end)
+end
 
 -- ================================================================ string
 
@@ -407,6 +416,29 @@ end)
 -- the 5.4 format only ever sees specifications it accepts.
 local FORMAT_CACHE, format_cache_size = {}, 0
 
+-- One format item, with what formatting it needs precomputed: the 5.4 specification (dropping
+-- the flags 5.4 refuses for the conversion, which C ignores), width, justification, precision.
+local function prepare_item(conv, flags, width, precision)
+  local item = {
+    conv = conv,
+    width = tonumber(width) or 0,
+    left = sfind(flags, "-", 1, true) ~= nil,
+    precision = precision and (tonumber(precision) or 0),
+    plain = flags == "" and width == "" and precision == nil,
+  }
+  local strip
+  if conv == "d" or conv == "i" then
+    conv, strip = "d", "#"
+  elseif conv == "u" then
+    strip = "[+ #]"
+  elseif conv == "o" or conv == "x" or conv == "X" then
+    strip = "[+ ]"
+  end
+  if strip then flags = sgsub(flags, strip, "") end
+  item.spec = "%" .. flags .. width .. (precision and "." .. precision or "") .. conv
+  return item
+end
+
 -- Parses a format into { literal, item, literal, item, ... }; an item is { conv, flags, width,
 -- precision } or an error message string (raised when the item is reached).
 local function parse_format(fmt)
@@ -450,7 +482,7 @@ local function parse_format(fmt)
         if c and c >= 48 and c <= 57 then
           item = "invalid format (width or precision too long)"
         else
-          item = { conv = ssub(fmt, p, p), flags = flags, width = width, precision = precision }
+          item = prepare_item(ssub(fmt, p, p), flags, width, precision)
         end
       end
       n = n + 1
@@ -471,29 +503,29 @@ local function cut_at_nul(s)
 end
 
 local function pad(s, item)
-  local width = tonumber(item.width) or 0
+  local width = item.width
   if #s >= width then return s end
-  if sfind(item.flags, "-", 1, true) then return s .. srep(" ", width - #s) end
+  if item.left then return s .. srep(" ", width - #s) end
   return srep(" ", width - #s) .. s
 end
 
-local function quoted(s)
-  return '"' .. sgsub(s, '[\\0"\\\\\\n\\r]', {
-    ['"'] = '\\\\"', ["\\\\"] = "\\\\\\\\", ["\\n"] = "\\\\\\n", ["\\r"] = "\\\\r",
-    ["\\0"] = "\\\\000",
-  }) .. '"'
-end
-
--- The item as a 5.4 specification, dropping the flags 5.4 refuses for 'conv' (C ignores them).
-local function spec(item, conv, strip)
-  local flags = strip and sgsub(item.flags, strip, "") or item.flags
-  return "%" .. flags .. item.width .. (item.precision and "." .. item.precision or "") .. conv
-end
+local QUOTED = {
+  ['"'] = '\\\\"', ["\\\\"] = "\\\\\\\\", ["\\n"] = "\\\\\\n", ["\\r"] = "\\\\r", ["\\0"] = "\\\\000",
+}
 
 local function format_item(item, v, arg, nargs)
   local conv = item.conv
-  if conv == "d" or conv == "i" then
-    return sformat(spec(item, "d", "[#]"), d2i(checknumber(v, arg, nargs)))
+  if conv == "s" then
+    local s = checkstring(v, arg, nargs)
+    if item.precision == nil and #s >= 100 then return s end
+    if sfind(s, "\\0", 1, true) then s = cut_at_nul(s) end
+    if item.plain then return s end
+    if item.precision then s = ssub(s, 1, item.precision) end
+    return pad(s, item)
+  elseif conv == "d" or conv == "i" then
+    return sformat(item.spec, d2i(checknumber(v, arg, nargs)))
+  elseif conv == "e" or conv == "E" or conv == "f" or conv == "g" or conv == "G" then
+    return sformat(item.spec, checknumber(v, arg, nargs))
   elseif conv == "o" or conv == "u" or conv == "x" or conv == "X" then
     local n = checknumber(v, arg, nargs)
     local u -- (unsigned long)d
@@ -501,21 +533,13 @@ local function format_item(item, v, arg, nargs)
     elseif n < 0x1p63 then u = d2i(n)
     elseif n < 0x1p64 then u = d2i(n - 0x1p63) | MININT
     else u = 0 end
-    return sformat(spec(item, conv, conv == "u" and "[+ #]" or "[+ ]"), u)
-  elseif conv == "e" or conv == "E" or conv == "f" or conv == "g" or conv == "G" then
-    return sformat(spec(item, conv, nil), checknumber(v, arg, nargs))
+    return sformat(item.spec, u)
   elseif conv == "c" then
     local n = checknumber(v, arg, nargs)
     local c = (n ~= n or n >= 0x1p31 or n < -0x1p31) and 0 or d2i(n) & 0xff -- (int)d
     return cut_at_nul(pad(schar(c), item))
-  elseif conv == "s" then
-    local s = checkstring(v, arg, nargs)
-    if item.precision == nil and #s >= 100 then return s end
-    s = cut_at_nul(s)
-    if item.precision then s = ssub(s, 1, tonumber(item.precision) or 0) end
-    return pad(s, item)
   elseif conv == "q" then
-    return quoted(checkstring(v, arg, nargs))
+    return '"' .. sgsub(checkstring(v, arg, nargs), '[\\0"\\\\\\n\\r]', QUOTED) .. '"'
   end
   raise(sformat("invalid option '%%%s' to 'format'", cut_at_nul(conv)))
 end
@@ -637,7 +661,7 @@ local math51 = {
   cos = math.cos,
   deg = math.deg,
   exp = math.exp,
-  fmod = math.fmod,
+
   huge = math.huge,
   modf = math.modf,
   pi = math.pi,
@@ -646,8 +670,6 @@ local math51 = {
   sqrt = math.sqrt,
   tan = math.tan,
 }
-math51.mod = math51.fmod
-
 local function num1(name, f)
   return shim(name, function(...)
     local x = ...
@@ -683,17 +705,20 @@ math51.tanh = num1("tanh", function(x)
   return (e - 1) / (e + 1)
 end)
 
-math51.atan2 = shim("atan2", function(...)
-  local nargs = select("#", ...)
-  local y, x = ...
-  return matan(checknumber(y, 1, nargs), checknumber(x, 2, nargs))
-end)
+-- Two-number functions: gcc evaluated C's arguments right to left, so #2 is checked first.
+local function num2(name, f)
+  return shim(name, function(...)
+    local nargs = select("#", ...)
+    local a, b = ...
+    b = checknumber(b, 2, nargs)
+    return f(checknumber(a, 1, nargs), b)
+  end)
+end
 
-math51.pow = shim("pow", function(...)
-  local nargs = select("#", ...)
-  local x, y = ...
-  return checknumber(x, 1, nargs) ^ checknumber(y, 2, nargs)
-end)
+math51.atan2 = num2("atan2", function(y, x) return matan(y, x) end)
+math51.pow = num2("pow", function(x, y) return x ^ y end)
+math51.fmod = num2("fmod", function(a, b) return mfmod(a, b) end)
+math51.mod = math51.fmod
 
 -- frexp/ldexp through the IEEE representation (exact, subnormals included).
 local function frexp(x)
@@ -719,8 +744,8 @@ end
 math51.ldexp = shim("ldexp", function(...)
   local nargs = select("#", ...)
   local m, e = ...
-  m = checknumber(m, 1, nargs)
   e = toint32(checkint(e, 2, nargs))
+  m = checknumber(m, 1, nargs)
   if m == 0 or m ~= m or m == mhuge or m == -mhuge then return m end
   local f, k = frexp(m) -- m = f * 2^k, 0.5 <= |f| < 1
   local x = mtointeger(k) + e
