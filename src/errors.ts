@@ -331,3 +331,112 @@ export const LUA_MSG_GLOBAL_KEY_TYPE =
 export const LUA_MSG_GLOBAL_ARGS = "Wrong number of arguments to luaProtectedTableError";
 /** ENV-7: Lua error message for a write into a protected table. */
 export const LUA_MSG_READONLY_TABLE = "Attempt to modify a readonly table";
+
+// ---- sets / zsets / sort ----
+
+/** ZADD with both NX and XX. */
+export const ERR_ZADD_XX_NX = "ERR XX and NX options at the same time are not compatible";
+/** ZADD with GT and LT, or either with NX. */
+export const ERR_ZADD_GT_LT_NX =
+  "ERR GT, LT, and/or NX options at the same time are not compatible";
+/** ZADD INCR with more than one score-member pair. */
+export const ERR_ZADD_INCR_PAIRS = "ERR INCR option supports a single increment-element pair";
+/** ZADD INCR / ZINCRBY turning a score into NaN (inf + -inf). */
+export const ERR_SCORE_NAN = "ERR resulting score is not a number (NaN)";
+/** ZRANGE … LIMIT by rank. */
+export const ERR_ZRANGE_LIMIT =
+  "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+/** ZRANGE … BYLEX WITHSCORES. */
+export const ERR_ZRANGE_BYLEX_WITHSCORES =
+  "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+/** ZUNION/ZINTER… WEIGHTS with a value string2d refuses. */
+export const ERR_WEIGHT_NOT_FLOAT = "ERR weight value is not a float";
+/** ZUNION/ZINTER/ZDIFF… with numkeys < 1 (name: the command's lowercase full name). */
+export function errAtLeastOneInputKey(name: string): Bytes {
+  return `ERR at least 1 input key is needed for '${name}' command`;
+}
+/** SINTERCARD / ZMPOP / BZMPOP numkeys not a positive integer. */
+export const ERR_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0";
+/** SINTERCARD / ZINTERCARD LIMIT not an integer ≥ 0. */
+export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+/** ZMPOP / BZMPOP COUNT not a positive integer. */
+export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";
+/** ZRANDMEMBER … WITHSCORES with |count| > LONG_MAX / 2. */
+export const ERR_VALUE_OUT_OF_RANGE = "ERR value is out of range";
+/** SORT: a weight that strtod cannot read in full, ERANGE, or NaN. */
+export const ERR_SORT_NOT_DOUBLE = "ERR One or more scores can't be converted into double";
+/** SSCAN/ZSCAN … NOVALUES (HSCAN only). */
+export const ERR_NOVALUES_HSCAN_ONLY = "ERR NOVALUES option can only be used in HSCAN";
+/** SSCAN … NOSCORES (ZSCAN only). */
+export const ERR_NOSCORES_ZSCAN_ONLY = "ERR NOSCORES option can only be used in ZSCAN";
+/** getTimeoutFromObjectOrReply (BZPOPMIN…): not a long double. */
+export const ERR_TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range";
+/** getTimeoutFromObjectOrReply: below zero. */
+export const ERR_TIMEOUT_NEGATIVE = "ERR timeout is negative";
+/** getTimeoutFromObjectOrReply: beyond LLONG_MAX ms (or now + timeout overflows). */
+export const ERR_TIMEOUT_OUT_OF_RANGE = "ERR timeout is out of range";
+
+// ---- lists / hashes ----
+
+/** LSET beyond the list (shared.outofrangeerr). */
+export const ERR_INDEX_OUT_OF_RANGE = "ERR index out of range";
+/** LPOS … RANK 0. */
+export const ERR_LPOS_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+/** LPOS … COUNT with a negative or non-integer value. */
+export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+/** LPOS … MAXLEN with a negative or non-integer value. */
+export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+/** HINCRBY on a field whose value is not an integer. */
+export const ERR_HASH_NOT_INTEGER = "ERR hash value is not an integer";
+/** HINCRBYFLOAT on a field whose value is not a float. */
+export const ERR_HASH_NOT_FLOAT = "ERR hash value is not a float";
+/** HINCRBYFLOAT with an increment of ±inf. */
+export const ERR_VALUE_NAN_OR_INF = "ERR value is NaN or Infinity";
+
+// ---- HTTP (src/http: the Upstash REST dialect) ----
+
+/** 401 body text: no token, or the wrong one (Upstash's wording). */
+export const HTTP_UNAUTHORIZED = "Unauthorized";
+/** 400: the body of `/`, `/pipeline` or `/multi-exec` is not JSON. */
+export const ERR_HTTP_INVALID_JSON = "ERR the request body is not valid JSON";
+/** 400: the body of `/` is not a command. */
+export const ERR_HTTP_NOT_A_COMMAND =
+  "ERR the request body must be a command: a non-empty JSON array of strings, numbers or booleans";
+/** 400: the body of `/pipeline` or `/multi-exec` is not a list of commands. */
+export const ERR_HTTP_NOT_A_COMMAND_LIST =
+  "ERR the request body must be a non-empty JSON array of commands, each a non-empty JSON array of strings, numbers or booleans";
+/** 400: a path-form request without a command (`GET /`). */
+export const ERR_HTTP_EMPTY_COMMAND =
+  "ERR empty command: send a JSON array in a POST body or the command in the path (/set/key/value)";
+/** 413: the body is larger than the handler's `maxBodyBytes`. */
+export function errHttpBodyTooLarge(maxBytes: number): string {
+  return `ERR the request body is larger than ${maxBytes} bytes`;
+}
+/** 405: a method other than GET, HEAD, POST, PUT (and OPTIONS with CORS). */
+export const ERR_HTTP_METHOD = "ERR method not allowed: use GET, HEAD, POST or PUT";
+/** 405: GET on `/pipeline` or `/multi-exec`. */
+export const ERR_HTTP_BATCH_METHOD =
+  "ERR /pipeline and /multi-exec take a POST with a JSON array of commands";
+/** 400: `Upstash-Encoding: base64` together with `Upstash-Response-Format: resp2`, as Upstash. */
+export const ERR_HTTP_BASE64_RESP2 =
+  "ERR Upstash-Encoding: base64 cannot be used with Upstash-Response-Format: resp2";
+/** 400: an `Upstash-Response-Format` other than json / resp2. */
+export const ERR_HTTP_RESPONSE_FORMAT =
+  "ERR Upstash-Response-Format must be json or resp2 (resp2 is not available on /multi-exec)";
+/**
+ * MULTI, EXEC, DISCARD or WATCH sent as a plain command: each HTTP request is its own connection,
+ * so the transaction could never be completed.
+ */
+export function errHttpTransaction(command: Bytes): Bytes {
+  return wireError(
+    `ERR ${command.toUpperCase()} is not supported over HTTP (each request is its own connection): send the commands to /multi-exec`,
+  );
+}
+
+// ---- client (src/client: texts the client makes up when combining cluster replies) ----
+
+/** A multi-node reply that GLIDE's response policy cannot combine (e.g. DBSIZE not an integer). */
+export function errClientCannotCombine(policy: string): string {
+  return `ERR unexpected reply type for the '${policy}' response policy`;
+}

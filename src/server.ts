@@ -26,6 +26,7 @@ import type { CommandContext, CommandSpec } from "./commands/spec.ts";
 import { COMMAND_TABLE } from "./commands/table.ts";
 import { Scripting } from "./scripting/eval.ts";
 import { provideInfoFields } from "./info.ts";
+import { Blocking } from "./blocking.ts";
 
 /** Result of looking a command up: the spec to run and its full lowercase name. */
 export interface Lookup {
@@ -74,6 +75,8 @@ export class Server {
   readonly keyspace: Keyspace;
   /** Script cache, engine and the run in progress. */
   readonly scripting: Scripting;
+  /** Clients blocked on keys (BLPOP, BZPOPMIN…) and the keys they wait on. */
+  readonly blocking: Blocking = new Blocking(this);
   stats: Stats = newStats();
   /** Live sessions (CLIENT LIST). */
   readonly sessions: Set<Session> = new Set();
@@ -86,6 +89,8 @@ export class Server {
   /** Error replies by code (`ERR`, `WRONGTYPE`…) for INFO errorstats; reset by RESETSTAT. */
   readonly errorStats: Map<string, number> = new Map();
   readonly #commands: Map<string, CommandSpec>;
+  /** Command names as clients spell them → top-level lookups (see lookup()). */
+  readonly #byName: Map<Bytes, Lookup> = new Map();
   readonly #log: (level: number, message: string) => void;
   /** Sessions watching `${db}\n${key}`. */
   readonly #watchers: Map<string, Set<Session>> = new Map();
@@ -98,7 +103,10 @@ export class Server {
     this.config = new Config(this.options);
     this.startedAt = this.clock.now();
     this.keyspace = new Keyspace(this.options.databases, {
-      modified: (db, key) => this.#signalModified(db, key),
+      modified: (db, key) => {
+        this.#signalModified(db, key);
+        this.blocking.signal(db, key);
+      },
       expired: () => {
         this.stats.expiredKeys++;
       },
@@ -109,6 +117,9 @@ export class Server {
       used_memory_vm_eval: () => scripting.engine?.memoryUsed() ?? 0,
       used_memory_scripts_eval: () => scripting.cache.memory,
       number_of_cached_scripts: () => scripting.cache.size,
+      blocked_clients: () => this.blocking.blockedClients,
+      total_blocking_keys: () => this.blocking.blockingKeys,
+      clients_in_timeout_table: () => this.blocking.clientsWithTimeout,
     });
   }
 
@@ -124,6 +135,7 @@ export class Server {
   /** Forgets a session (connection closed). */
   closeSession(session: Session): void {
     this.unwatchAll(session);
+    this.blocking.detach(session);
     this.sessions.delete(session);
   }
 
@@ -142,9 +154,19 @@ export class Server {
    * error text.
    */
   lookup(argv: readonly Bytes[]): Lookup | ReplyError {
-    const name = asciiLower(argv[0]);
-    const spec = this.#commands.get(name);
-    if (spec === undefined) return new ReplyError(errUnknownCommand(argv));
+    // The name as spelled → its top-level lookup, so the hot path neither lower-cases nor
+    // allocates (bounded: names are client bytes).
+    let top = this.#byName.get(argv[0]);
+    if (top === undefined) {
+      const lower = asciiLower(argv[0]);
+      const found = this.#commands.get(lower);
+      if (found === undefined) return new ReplyError(errUnknownCommand(argv));
+      top = { spec: found, fullName: lower };
+      if (this.#byName.size >= 1024) this.#byName.clear();
+      this.#byName.set(argv[0], top);
+    }
+    const spec = top.spec;
+    const name = top.fullName;
     if (spec.subcommands !== undefined) {
       if (argv.length < 2) {
         // A container alone is the container itself (COMMAND runs; CONFIG fails its arity).
@@ -161,7 +183,7 @@ export class Server {
       return { spec: sub, fullName, parent: spec };
     }
     if (!arityOk(spec.arity, argv.length)) return new ReplyError(errWrongArity(name));
-    return { spec, fullName: name };
+    return top;
   }
 
   /**
@@ -200,7 +222,11 @@ export class Server {
       session.multi.push({ argv: argv.slice() });
       return QUEUED;
     }
-    return this.call(session, found, argv, now, false);
+    const reply = this.call(session, found, argv, now, false);
+    // handleClientsBlockedOnKeys: serve clients waiting on keys this command (or the EXEC or
+    // script it ran) wrote.
+    if (this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+    return reply;
   }
 
   /**
@@ -214,16 +240,28 @@ export class Server {
     inMulti: boolean,
     ctxOverride?: Partial<CommandContext>,
   ): Reply {
-    const ctx: CommandContext = {
-      server: this,
-      session,
-      db: this.keyspace.dbs[session.db],
-      now,
-      resp: session.resp,
-      inScript: false,
-      inMulti,
-      ...ctxOverride,
-    };
+    // Field by field rather than a spread: one object shape for every handler, and no generic
+    // property copy on the script path (measured: ~6% of an EVALSHA in Bun).
+    const o = ctxOverride;
+    const ctx: CommandContext = o === undefined
+      ? {
+        server: this,
+        session,
+        db: this.keyspace.dbs[session.db],
+        now,
+        resp: session.resp,
+        inScript: false,
+        inMulti,
+      }
+      : {
+        server: o.server ?? this,
+        session: o.session ?? session,
+        db: o.db ?? this.keyspace.dbs[session.db],
+        now: o.now ?? now,
+        resp: o.resp ?? session.resp,
+        inScript: o.inScript ?? false,
+        inMulti: o.inMulti ?? inMulti,
+      };
     try {
       const reply = found.spec.run!(ctx, argv);
       if (reply.type === "error") this.#countError(reply.value);

@@ -172,3 +172,43 @@ export function oneof(name: string, args: readonly ArgSpec[], opts: ArgOptions =
 export function block(name: string, args: readonly ArgSpec[], opts: ArgOptions = {}): ArgSpec {
   return { name, type: "block", ...opts, arguments: args };
 }
+
+/**
+ * A key spec whose keys follow a count argument (`keynum`): ZUNION's `numkeys key [key …]`.
+ *
+ * @param flags Space-separated key-spec flags.
+ * @param pos Index where the search begins.
+ * @param keynumidx Index of the count, relative to pos.
+ * @param firstkey Index of the first key, relative to pos.
+ * @param step Distance between keys.
+ * @returns The key spec.
+ */
+export function keyNum(
+  flags: string,
+  pos: number,
+  keynumidx: number,
+  firstkey: number,
+  step = 1,
+): KeySpec {
+  return {
+    flags: words<KeySpecFlag>(flags),
+    beginSearch: { type: "index", pos },
+    findKeys: { type: "keynum", keynumidx, firstkey, step },
+  };
+}
+
+/**
+ * A key spec Valkey cannot locate from the arguments alone (SORT's BY/GET patterns and STORE).
+ *
+ * @param flags Space-separated key-spec flags.
+ * @param notes Why, as COMMAND INFO prints it.
+ * @returns The key spec.
+ */
+export function keyUnknown(flags: string, notes: string): KeySpec {
+  return {
+    flags: words<KeySpecFlag>(flags),
+    beginSearch: { type: "unknown" },
+    findKeys: { type: "unknown" },
+    notes,
+  };
+}

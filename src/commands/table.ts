@@ -12,6 +12,11 @@ import { CONNECTION_COMMANDS } from "./connection.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { COMMAND_INTROSPECTION_COMMANDS } from "./command.ts";
 import { SCRIPTING_COMMANDS } from "./scripting.ts";
+import { SET_COMMANDS } from "./sets.ts";
+import { ZSET_COMMANDS } from "./zsets.ts";
+import { SORT_COMMANDS } from "./sort.ts";
+import { LIST_COMMANDS } from "./lists.ts";
+import { HASH_COMMANDS } from "./hashes.ts";
 
 /** Every top-level command evalkit registers. */
 export const COMMAND_TABLE: readonly CommandSpec[] = [
@@ -22,4 +27,9 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   ...TRANSACTION_COMMANDS,
   ...COMMAND_INTROSPECTION_COMMANDS,
   ...SCRIPTING_COMMANDS,
+  ...LIST_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
+  ...ZSET_COMMANDS,
+  ...SORT_COMMANDS,
 ];

@@ -8,11 +8,7 @@
  */
 
 import { connect } from "node:net";
-import type {
-  ByteSocket,
-  ConnectOptions,
-  SocketHandlers,
-} from "../client/transports/socket.ts";
+import type { ByteSocket, ConnectOptions, SocketHandlers } from "../client/transports/socket.ts";
 
 /**
  * Connects to `host:port` with `node:net`.

@@ -201,6 +201,27 @@ export class HashValue {
     return picked.map((f) => [f, (this.#map.get(f) as Slot).value]);
   }
 
+  /**
+   * One step of a cursor scan (HSCAN of a hashtable-encoded hash): visits up to `count` fields
+   * below position `cursor` (0 starts at the top), downwards. A deletion moves the last field
+   * into the freed slot, i.e. from the visited part or within the unvisited one, so every field
+   * present for the whole scan is visited at least once; fields added meanwhile may be missed.
+   *
+   * @param cursor 0 to start, else the cursor of the previous step.
+   * @param count Fields to visit (≥ 1).
+   * @returns The visited [field, value] pairs and the next cursor (0 when done).
+   */
+  scan(cursor: number, count: number): { cursor: number; entries: [Bytes, Bytes][] } {
+    const n = this.#fields.length;
+    let p = cursor === 0 ? n : Math.min(cursor, n);
+    const entries: [Bytes, Bytes][] = [];
+    for (; p > 0 && entries.length < count; p--) {
+      const f = this.#fields[p - 1];
+      entries.push([f, (this.#map.get(f) as Slot).value]);
+    }
+    return { cursor: p, entries };
+  }
+
   /** Fields in hash order (HKEYS). */
   *fields(): IterableIterator<Bytes> {
     yield* this.#map.keys();
