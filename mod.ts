@@ -11,6 +11,16 @@
  * console.log(server.execute(session, ["GET", "greeting"])); // { type: "bulk", value: "hello" }
  * ```
  *
+ * @example Run a script by hash through the client API (GLIDE-style)
+ * ```ts
+ * import { createClient, createServer, Script } from "@evalkit/evalkit";
+ * // The same code runs against "redis://host:6379" or an http(s):// edge endpoint.
+ * const client = await createClient(await createServer());
+ * const hello = new Script("return 'Hello, Valkey!'"); // SHA-1 computed synchronously
+ * console.log(await client.invokeScript(hello)); // "Hello, Valkey!" (EVALSHA, NOSCRIPT → SCRIPT LOAD)
+ * await client.close();
+ * ```
+ *
  * @module
  */
 
@@ -24,6 +34,17 @@ export type { Reply } from "./src/resp/reply.ts";
 export { ReplyError } from "./src/errors.ts";
 export { type Clock, type ManualClock, manualClock, systemClock } from "./src/clock.ts";
 export { Session } from "./src/session.ts";
+// The client Script API; the rest of it (errors, decoders, options) is at "@evalkit/evalkit/client".
+export {
+  Batch,
+  Client,
+  ClusterClient,
+  createClient,
+  createClusterClient,
+  type Routes,
+  Script,
+  type SingleNodeRoute,
+} from "./src/client/mod.ts";
 
 /**
  * Creates an in-process server.
