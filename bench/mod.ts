@@ -9,9 +9,13 @@
 
 import process from "node:process";
 import * as commands from "./commands_bench.ts";
+import * as scripting from "./eval_bench.ts";
+import * as zsets from "./zset_bench.ts";
 
 const BENCHES: readonly { readonly name: string; readonly main: () => Promise<void> }[] = [
   { name: "commands", main: commands.main },
+  { name: "eval", main: scripting.main },
+  { name: "zsets", main: zsets.main },
 ];
 
 console.log(

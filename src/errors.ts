@@ -413,6 +413,12 @@ export const ERR_HTTP_EMPTY_COMMAND =
 export function errHttpBodyTooLarge(maxBytes: number): string {
   return `ERR the request body is larger than ${maxBytes} bytes`;
 }
+/** 404: a path outside the handler's `basePath`. */
+export const ERR_HTTP_NOT_FOUND = "ERR not found: the endpoint is elsewhere (check basePath)";
+/** 500: a bug in the handler (the server itself never throws). */
+export function errHttpInternal(e: unknown): string {
+  return `ERR internal error: ${e instanceof Error ? e.message : String(e)}`;
+}
 /** 405: a method other than GET, HEAD, POST, PUT (and OPTIONS with CORS). */
 export const ERR_HTTP_METHOD = "ERR method not allowed: use GET, HEAD, POST or PUT";
 /** 405: GET on `/pipeline` or `/multi-exec`. */

@@ -117,6 +117,24 @@ const KNOWN: Record<string, Known> = {
       };
     },
   },
+  script: {
+    reason: "SCRIPT SHOW is new in Valkey 8.0 (script-show.json: noscript, @scripting)",
+    patch: (e) => {
+      (e[9] as Entry[]).push([
+        "$script|show",
+        3,
+        { set: ["+noscript"] },
+        0,
+        0,
+        0,
+        { set: ["+@slow", "+@scripting"] },
+        { set: [] },
+        { set: [] },
+        { set: [] },
+      ]);
+      (e[9] as Entry[]).sort((a, b) => (a[0] as string).localeCompare(b[0] as string));
+    },
+  },
   msetnx: {
     reason: "Valkey's msetnx.json has no routing tips",
     patch: (e) => {
@@ -135,6 +153,40 @@ const KNOWN: Record<string, Known> = {
     reason: "Valkey's scan.json adds response_policy:special",
     patch: (e) => {
       setOf(e[7]).push("$response_policy:special");
+    },
+  },
+  // ---- sets / zsets ----
+  sinterstore: {
+    reason: "Valkey's sinterstore.json flags the destination OW like SUNIONSTORE (Redis 7.0: RW)",
+    patch: (e) => {
+      const spec = setOf(e[8])[0] as { map: [Canon, Canon][] };
+      setOf(spec.map.find(([k]) => k === "$flags")![1])[0] = "+OW";
+    },
+  },
+  zrank: {
+    reason: "ZRANK takes an optional WITHSCORE since Redis 7.2 (arity -3)",
+    patch: (e) => {
+      e[1] = -3;
+    },
+  },
+  zrevrank: {
+    reason: "ZREVRANK takes an optional WITHSCORE since Redis 7.2 (arity -3)",
+    patch: (e) => {
+      e[1] = -3;
+    },
+  },
+  bzpopmin: {
+    reason: "BZPOPMIN lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
+    patch: (e) => {
+      const flags = setOf(e[2]);
+      flags.splice(flags.indexOf("+noscript"), 1);
+    },
+  },
+  bzpopmax: {
+    reason: "BZPOPMAX lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
+    patch: (e) => {
+      const flags = setOf(e[2]);
+      flags.splice(flags.indexOf("+noscript"), 1);
     },
   },
 };
