@@ -62,6 +62,8 @@ export interface LuaEngineOptions {
   readonly hookInstructions?: number;
   /** glue.wasm bytes or compiled module, instead of the embedded copy (see wasm_loader.ts). */
   readonly wasm?: Uint8Array | WebAssembly.Module;
+  /** Precompiled trampolines, for runtimes that cannot compile wasm (see wasm_loader.ts). */
+  readonly trampolines?: Readonly<Record<string, WebAssembly.Module>>;
   /**
    * Route the hot 5.1 library shims (tonumber, assert, string.rep, …) through a C trampoline so
    * their errors keep Valkey's exact position and suffix even when the script tail-calls them
@@ -112,7 +114,11 @@ const HEADROOM = 1 << 20;
  */
 export async function createLuaEngine(options: LuaEngineOptions = {}): Promise<ScriptEngine> {
   const maxMemory = options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY;
-  const wasm = await instantiateLua({ wasm: options.wasm, maxMemoryBytes: maxMemory });
+  const wasm = await instantiateLua({
+    wasm: options.wasm,
+    maxMemoryBytes: maxMemory,
+    trampolines: options.trampolines,
+  });
   return new LuaEngine(wasm, maxMemory, options);
 }
 

@@ -147,6 +147,12 @@ export interface LoadOptions {
   readonly wasm?: Uint8Array | WebAssembly.Module;
   /** Refuse wasm heap growth past this many bytes (default 256 MiB; at most 2 GiB). */
   readonly maxMemoryBytes?: number;
+  /**
+   * Precompiled trampoline modules by signature (`ii`, `vii`: {@link trampolineBytes}), for
+   * runtimes that forbid compiling wasm at run time (Cloudflare Workers): with them and a
+   * compiled `wasm`, nothing is compiled. Default: compiled here on first use.
+   */
+  readonly trampolines?: Readonly<Record<string, WebAssembly.Module>>;
 }
 
 /** Default cap of the wasm heap. */
@@ -233,6 +239,26 @@ function embedded(): Promise<WebAssembly.Module> {
 const SIG_TYPES: Record<string, number> = { i: 0x7f, j: 0x7e, f: 0x7d, d: 0x7c };
 const sigModules = new Map<string, WebAssembly.Module>();
 
+/** The signatures the engine registers JS functions with (lua_CFunction, lua_Hook). */
+export const TRAMPOLINE_SIGNATURES: readonly string[] = ["ii", "vii"];
+
+/**
+ * The bytes of the tiny module that wraps a JS function as a wasm function of signature `sig`
+ * (emscripten's letters: `v` void, `i` i32, `j` i64, `f` f32, `d` f64; result first): it imports
+ * `e.f` and exports it as `f`. Compile them ahead of time for {@link LoadOptions.trampolines}.
+ */
+export function trampolineBytes(sig: string): Uint8Array<ArrayBuffer> {
+  const params = [...sig.slice(1)].map((c) => SIG_TYPES[c]);
+  const result = sig[0] === "v" ? [] : [SIG_TYPES[sig[0]]];
+  const type = [0x60, params.length, ...params, result.length, ...result];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...[0x01, type.length + 1, 0x01, ...type], // type section
+    ...[0x02, 0x07, 0x01, 0x01, 0x65, 0x01, 0x66, 0x00, 0x00], // import "e" "f": type 0
+    ...[0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00], // export "f": func 0
+  ]);
+}
+
 /**
  * Wraps a JS function as a wasm function of signature `sig` (what emscripten's
  * convertJsFunctionToWasm does): a tiny module that imports it and re-exports it. One module per
@@ -244,16 +270,7 @@ function jsFuncToWasm(
 ): (...args: number[]) => unknown {
   let module = sigModules.get(sig);
   if (module === undefined) {
-    const params = [...sig.slice(1)].map((c) => SIG_TYPES[c]);
-    const result = sig[0] === "v" ? [] : [SIG_TYPES[sig[0]]];
-    const type = [0x60, params.length, ...params, result.length, ...result];
-    const bytes = new Uint8Array([
-      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      ...[0x01, type.length + 1, 0x01, ...type], // type section
-      ...[0x02, 0x07, 0x01, 0x01, 0x65, 0x01, 0x66, 0x00, 0x00], // import "e" "f": type 0
-      ...[0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00], // export "f": func 0
-    ]);
-    module = new WebAssembly.Module(bytes);
+    module = new WebAssembly.Module(trampolineBytes(sig));
     sigModules.set(sig, module);
   }
   return new WebAssembly.Instance(module, { e: { f: fn } }).exports.f as (
@@ -274,6 +291,9 @@ const LONGJMP = Infinity;
  */
 export async function instantiateLua(options: LoadOptions = {}): Promise<LuaWasm> {
   const cap = Math.min(options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY, MAX_WASM_MEMORY);
+  for (const [sig, m] of Object.entries(options.trampolines ?? {})) {
+    if (!sigModules.has(sig)) sigModules.set(sig, m);
+  }
   let module: WebAssembly.Module;
   if (options.wasm === undefined) module = await embedded();
   else if (options.wasm instanceof WebAssembly.Module) module = options.wasm;

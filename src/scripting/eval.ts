@@ -9,6 +9,7 @@ import { asciiLower, asciiUpper, type Bytes, eqIgnoreCase } from "../bytes.ts";
 import {
   ERR_NO_SCRIPT_ENGINE,
   ERR_NOSCRIPT,
+  ERR_NOT_INTEGER,
   ERR_NOTBUSY,
   ERR_NUMKEYS_GREATER,
   ERR_NUMKEYS_NEGATIVE,
@@ -20,9 +21,8 @@ import {
 } from "../errors.ts";
 import { array, bulk, int, OK, type Reply, status } from "../resp/reply.ts";
 import type { CommandContext } from "../commands/spec.ts";
-import { toInt64 } from "../commands/args.ts";
+import { parseInteger } from "../commands/args.ts";
 import { sha1hex } from "../sha1.ts";
-import { Session } from "../session.ts";
 import { FLAG_NO_WRITES, parseShebang } from "./flags.ts";
 import { RunContext } from "./run_context.ts";
 import { type CachedScript, ScriptCache } from "./script_cache.ts";
@@ -34,8 +34,8 @@ export class Scripting {
   engine: ScriptEngine | undefined;
   /** The run in progress, if any (SCRIPT KILL, BUSY). */
   running: RunContext | null = null;
-  /** The script's own client (db and protocol of server.call). */
-  readonly #client = new Session(0, 0);
+  /** Reused by every run (runs never nest); created with the first one. */
+  #run: RunContext | undefined;
 
   constructor(engine?: ScriptEngine) {
     this.engine = engine;
@@ -76,33 +76,42 @@ export class Scripting {
   /** Runs EVAL-family commands: argv = [cmd, script|sha, numkeys, keys…, args…]. */
   eval(ctx: CommandContext, argv: readonly Bytes[], bySha: boolean, readOnly: boolean): Reply {
     if (bySha && argv[1].length !== 40) throw new ReplyError(ERR_NOSCRIPT);
-    const numkeys = toInt64(argv[2]);
-    if (numkeys > BigInt(argv.length - 3)) throw new ReplyError(ERR_NUMKEYS_GREATER);
-    if (numkeys < 0n) throw new ReplyError(ERR_NUMKEYS_NEGATIVE);
+    const numkeys = parseInteger(argv[2]);
+    if (numkeys === undefined) throw new ReplyError(ERR_NOT_INTEGER);
+    // A bigint numkeys is beyond 2^53: greater than any argument count, or negative.
+    if (numkeys > argv.length - 3) throw new ReplyError(ERR_NUMKEYS_GREATER);
+    if (numkeys < 0) throw new ReplyError(ERR_NUMKEYS_NEGATIVE);
+    const n = Number(numkeys);
     let script: CachedScript<CompiledScript> | undefined;
     if (bySha) {
-      script = this.cache.get(asciiLower(argv[1]));
+      // Clients send lowercase shas: look up as given first, lower-case only on a miss.
+      script = this.cache.get(argv[1]) ?? this.cache.get(asciiLower(argv[1]));
       if (script === undefined) throw new ReplyError(ERR_NOSCRIPT);
     } else {
       script = this.load(ctx, argv[1], false);
     }
-    if (readOnly && script.hasShebang && (script.flags & FLAG_NO_WRITES) === 0) {
-      throw new ReplyError(ERR_RO_WITH_WRITE_FLAG);
-    }
-    const n = Number(numkeys);
-    const keys = argv.slice(3, 3 + n);
-    const args = argv.slice(3 + n);
-    const run = new RunContext(ctx.server, ctx.session, this.#client, ctx.now, {
-      readOnly: readOnly || (script.hasShebang && (script.flags & FLAG_NO_WRITES) !== 0),
+    const noWrites = script.hasShebang && (script.flags & FLAG_NO_WRITES) !== 0;
+    if (readOnly && script.hasShebang && !noWrites) throw new ReplyError(ERR_RO_WITH_WRITE_FLAG);
+    const engine = this.#engine();
+    const keys = n === 0 ? NO_KEYS : argv.slice(3, 3 + n);
+    const args = argv.length === 3 + n ? NO_KEYS : argv.slice(3 + n);
+    const run = this.#run ??= new RunContext(ctx.server);
+    run.begin(ctx.session, ctx.now, {
+      readOnly: readOnly || noWrites,
       flags: script.flags,
       inMulti: ctx.inMulti,
       oomAtStart: false,
     });
     this.running = run;
     try {
-      return this.#engine().run(script.handle, keys, args, run);
+      // A transport's hard time limit (the HTTP handler's per-request budget).
+      const deadline = ctx.session.scriptDeadline;
+      if (deadline === undefined) return engine.run(script.handle, keys, args, run);
+      const deadlineMs = Math.max(0, deadline - performance.now());
+      return engine.run(script.handle, keys, args, run, { deadlineMs });
     } finally {
       this.running = null;
+      run.end();
       this.cache.touch(script);
     }
   }
@@ -112,6 +121,8 @@ export class Scripting {
     return this.engine;
   }
 }
+
+const NO_KEYS: readonly Bytes[] = Object.freeze([]);
 
 const SCRIPT_HELP_LINES = [
   "DEBUG (YES|SYNC|NO)",
@@ -150,8 +161,10 @@ export function scriptExists(ctx: CommandContext, argv: readonly Bytes[]): Reply
 
 /** SCRIPT FLUSH [ASYNC|SYNC] (SCR-3). */
 export function scriptFlush(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  if (argv.length > 3 || (argv.length === 3 && !eqIgnoreCase(argv[2], "sync") &&
-    !eqIgnoreCase(argv[2], "async"))) {
+  if (
+    argv.length > 3 || (argv.length === 3 && !eqIgnoreCase(argv[2], "sync") &&
+      !eqIgnoreCase(argv[2], "async"))
+  ) {
     throw new ReplyError(ERR_SCRIPT_FLUSH_OPTION);
   }
   ctx.server.scripting.flush();
