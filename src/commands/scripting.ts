@@ -16,10 +16,13 @@ import {
   scriptShow,
 } from "../scripting/eval.ts";
 
-const evalKeySpec = (ro: boolean): KeySpec => ({
-  notes: ro
-    ? "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
-    : "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+// Only eval.json and eval_ro.json carry notes (evalsha*.json have none).
+const evalKeySpec = (ro: boolean, bySha: boolean): KeySpec => ({
+  ...(bySha ? {} : {
+    notes: ro
+      ? "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
+      : "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE",
+  }),
   flags: ro ? ["RO", "access"] : ["RW", "access", "update"],
   beginSearch: { type: "index", pos: 2 },
   findKeys: { type: "keynum", keynumidx: 0, firstkey: 1, step: 1 },
@@ -46,7 +49,7 @@ function evalSpec(
       ? ["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"]
       : ["noscript", "stale", "skip_monitor", "may_replicate", "no_mandatory_keys", "movablekeys"],
     acl: ["slow", "scripting"],
-    keySpecs: [evalKeySpec(readOnly)],
+    keySpecs: [evalKeySpec(readOnly, bySha)],
     group: "scripting",
     since,
     summary,

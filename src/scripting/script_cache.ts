@@ -37,6 +37,8 @@ export class ScriptCache<H> {
   readonly #scripts = new Map<string, CachedScript<H>>();
   /** EVAL-added scripts in LRU order (Map iteration order: oldest first). */
   readonly #lru = new Map<string, CachedScript<H>>();
+  /** The most-recently-used end of #lru: touching it again is a no-op (EVAL in a loop). */
+  #mru: CachedScript<H> | undefined;
   #bytes = 0;
 
   /** Number of cached scripts (INFO number_of_cached_scripts). */
@@ -56,9 +58,10 @@ export class ScriptCache<H> {
 
   /** Moves an EVAL-tracked script to the most-recently-used end (EVAL-9, CACHE-8). */
   touch(script: CachedScript<H>): void {
-    if (script.pinned) return;
+    if (script.pinned || script === this.#mru) return;
     this.#lru.delete(script.sha);
     this.#lru.set(script.sha, script);
+    this.#mru = script;
   }
 
   /**
@@ -73,6 +76,7 @@ export class ScriptCache<H> {
         onEvict(oldest);
       }
       this.#lru.set(script.sha, script);
+      this.#mru = script;
     }
     this.#scripts.set(script.sha, script);
     this.#bytes += script.sha.length + script.body.length + ENTRY_OVERHEAD;
@@ -83,18 +87,21 @@ export class ScriptCache<H> {
     if (script.pinned) return;
     script.pinned = true;
     this.#lru.delete(script.sha);
+    if (this.#mru === script) this.#mru = undefined;
   }
 
   /** SCRIPT FLUSH: forgets everything. */
   clear(): void {
     this.#scripts.clear();
     this.#lru.clear();
+    this.#mru = undefined;
     this.#bytes = 0;
   }
 
   #remove(script: CachedScript<H>): void {
     this.#scripts.delete(script.sha);
     this.#lru.delete(script.sha);
+    if (this.#mru === script) this.#mru = undefined;
     this.#bytes -= script.sha.length + script.body.length + ENTRY_OVERHEAD;
   }
 }
