@@ -175,6 +175,34 @@ const KNOWN: Record<string, Known> = {
       e[1] = -3;
     },
   },
+  blpop: {
+    reason: "BLPOP lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
+    patch: (e) => {
+      const flags = setOf(e[2]);
+      flags.splice(flags.indexOf("+noscript"), 1);
+    },
+  },
+  brpop: {
+    reason: "BRPOP lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
+    patch: (e) => {
+      const flags = setOf(e[2]);
+      flags.splice(flags.indexOf("+noscript"), 1);
+    },
+  },
+  blmove: {
+    reason: "BLMOVE lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
+    patch: (e) => {
+      const flags = setOf(e[2]);
+      flags.splice(flags.indexOf("+noscript"), 1);
+    },
+  },
+  brpoplpush: {
+    reason: "BRPOPLPUSH lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
+    patch: (e) => {
+      const flags = setOf(e[2]);
+      flags.splice(flags.indexOf("+noscript"), 1);
+    },
+  },
   bzpopmin: {
     reason: "BZPOPMIN lost NOSCRIPT in Redis 7.2 / Valkey (it never blocks in scripts, CALL-13)",
     patch: (e) => {

@@ -468,7 +468,7 @@ const MOVE_KEYS = [keyAt("RW access delete", 1), keyAt("RW insert", 2)];
 
 /** The list group. */
 export const LIST_COMMANDS: readonly CommandSpec[] = [
-  command("blmove", 6, "write denyoom noscript blocking", "write list slow blocking", MOVE_KEYS, {
+  command("blmove", 6, "write denyoom blocking", "write list slow blocking", MOVE_KEYS, {
     ...GROUP,
     since: "6.2.0",
     summary:
@@ -486,7 +486,7 @@ export const LIST_COMMANDS: readonly CommandSpec[] = [
     complexity: MPOP_COMPLEXITY,
     arguments: [arg("timeout", "double"), ...MPOP_ARGS],
   }, blmpopCommand),
-  command("blpop", -3, "write noscript blocking", "write list slow blocking", [
+  command("blpop", -3, "write blocking", "write list slow blocking", [
     keyAt("RW access delete", 1, -2),
   ], {
     ...GROUP,
@@ -497,7 +497,7 @@ export const LIST_COMMANDS: readonly CommandSpec[] = [
     history: TIMEOUT_HISTORY,
     arguments: [key("key", 0, { multiple: true }), arg("timeout", "double")],
   }, bpopGeneric(true)),
-  command("brpop", -3, "write noscript blocking", "write list slow blocking", [
+  command("brpop", -3, "write blocking", "write list slow blocking", [
     keyAt("RW access delete", 1, -2),
   ], {
     ...GROUP,
@@ -511,7 +511,7 @@ export const LIST_COMMANDS: readonly CommandSpec[] = [
   command(
     "brpoplpush",
     4,
-    "write denyoom noscript blocking",
+    "write denyoom blocking",
     "write list slow blocking",
     MOVE_KEYS,
     {
