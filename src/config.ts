@@ -4,8 +4,13 @@
  * glob patterns over names and aliases, case-insensitive names, all-or-nothing multi-pair SET.
  *
  * Supported: `requirepass`, `databases` (immutable), `maxmemory`, `maxmemory-policy`,
- * `maxmemory-samples`, `busy-reply-threshold` (alias `lua-time-limit`), `lazyfree-lazy-user-flush`,
- * `proto-max-bulk-len`, `enable-debug-command` (immutable), `extended-redis-compatibility`.
+ * `maxmemory-samples`, `maxmemory-eviction-tenacity` (accepted; evalkit always evicts down to the
+ * limit before the command, as a tenacity of 100 would), `lfu-log-factor`, `lfu-decay-time`,
+ * `busy-reply-threshold` (alias `lua-time-limit`), `lazyfree-lazy-user-flush`,
+ * `proto-max-bulk-len`, `enable-debug-command` (immutable), `extended-redis-compatibility`,
+ * `replicaof` (alias `slaveof`, immutable: from the `replicaOf` option), `replica-read-only`
+ * (alias `slave-read-only`), `replica-serve-stale-data` (alias `slave-serve-stale-data`),
+ * `replica-ignore-maxmemory`, `cluster-enabled` (immutable: the `clusterEnabled` option).
  * Any other name is unknown, as it would be to a Valkey that lacks it.
  *
  * @module
@@ -64,6 +69,12 @@ export class Config {
   maxmemory: number;
   maxmemoryPolicy: string;
   maxmemorySamples = 5;
+  /** Stored only: eviction always runs to completion (see the module doc). */
+  maxmemoryEvictionTenacity = 10;
+  /** LFU counter: how many hits it takes to saturate (lookup.ts lfuLogIncr). */
+  lfuLogFactor = 10;
+  /** LFU counter: minutes per decrement of an idle key's counter; 0 = never decays. */
+  lfuDecayTime = 1;
   busyReplyThresholdMs: number;
   /** Valkey 8 default: yes (Redis 7.0: no). Only the timing of FLUSH* would differ. */
   lazyfreeLazyUserFlush = true;
@@ -77,6 +88,13 @@ export class Config {
   extendedRedisCompat = false;
   /** Not a CONFIG parameter: DEBUG SET-ACTIVE-EXPIRE (active expiry reads it). */
   activeExpireEnabled = true;
+  /** `host port` of the primary; "" when this server is not a replica. */
+  readonly replicaOf: string;
+  replicaReadOnly = true;
+  replicaServeStaleData: boolean;
+  /** Replicas ignore maxmemory (no eviction, no OOM) by default, as Valkey's do. */
+  replicaIgnoreMaxmemory = true;
+  readonly clusterEnabled: boolean;
   #maxmemoryExact: bigint;
   readonly #entries = new Map<string, Entry>();
   readonly #order: Entry[] = [];
@@ -88,6 +106,9 @@ export class Config {
     this.#maxmemoryExact = BigInt(Math.trunc(o.maxmemory));
     this.maxmemoryPolicy = o.maxmemoryPolicy;
     this.busyReplyThresholdMs = o.busyReplyThresholdMs;
+    this.replicaOf = o.replicaOf;
+    this.replicaServeStaleData = !o.stale;
+    this.clusterEnabled = o.clusterEnabled;
     this.#registerDefaults();
   }
 
@@ -204,6 +225,52 @@ export class Config {
       get: () => BigInt(this.maxmemorySamples),
       set: (n) => (this.maxmemorySamples = Number(n)),
     }));
+    this.register(numeric("maxmemory-eviction-tenacity", {
+      min: 0n,
+      max: 100n,
+      get: () => BigInt(this.maxmemoryEvictionTenacity),
+      set: (n) => (this.maxmemoryEvictionTenacity = Number(n)),
+    }));
+    this.register(numeric("lfu-log-factor", {
+      min: 0n,
+      max: INT_MAX,
+      get: () => BigInt(this.lfuLogFactor),
+      set: (n) => (this.lfuLogFactor = Number(n)),
+    }));
+    this.register(numeric("lfu-decay-time", {
+      min: 0n,
+      max: INT_MAX,
+      get: () => BigInt(this.lfuDecayTime),
+      set: (n) => (this.lfuDecayTime = Number(n)),
+    }));
+    this.register({
+      name: "replicaof",
+      alias: "slaveof",
+      immutable: true,
+      get: () => this.replicaOf,
+      set: () => "can't set immutable config",
+    });
+    this.register({
+      ...yesNo("replica-read-only", () => this.replicaReadOnly, (b) => (this.replicaReadOnly = b)),
+      alias: "slave-read-only",
+    });
+    this.register({
+      ...yesNo(
+        "replica-serve-stale-data",
+        () => this.replicaServeStaleData,
+        (b) => (this.replicaServeStaleData = b),
+      ),
+      alias: "slave-serve-stale-data",
+    });
+    this.register(yesNo(
+      "replica-ignore-maxmemory",
+      () => this.replicaIgnoreMaxmemory,
+      (b) => (this.replicaIgnoreMaxmemory = b),
+    ));
+    this.register({
+      ...yesNo("cluster-enabled", () => this.clusterEnabled, () => {}),
+      immutable: true,
+    });
     this.register(numeric("busy-reply-threshold", {
       alias: "lua-time-limit",
       min: 0n,

@@ -42,16 +42,27 @@ test("Config.get matches names exactly (as typed) or by case-insensitive glob", 
   const all = c.get(["*"]).map(([k]) => k).sort();
   assert.deepEqual(all, [
     "busy-reply-threshold",
+    "cluster-enabled",
     "databases",
     "enable-debug-command",
     "extended-redis-compatibility",
     "lazyfree-lazy-user-flush",
+    "lfu-decay-time",
+    "lfu-log-factor",
     "lua-time-limit",
     "maxmemory",
+    "maxmemory-eviction-tenacity",
     "maxmemory-policy",
     "maxmemory-samples",
     "proto-max-bulk-len",
+    "replica-ignore-maxmemory",
+    "replica-read-only",
+    "replica-serve-stale-data",
+    "replicaof",
     "requirepass",
+    "slave-read-only",
+    "slave-serve-stale-data",
+    "slaveof",
   ]);
 });
 

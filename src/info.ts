@@ -16,6 +16,7 @@
 
 import { asciiLower, type Bytes } from "./bytes.ts";
 import type { Server } from "./server.ts";
+import { BASE_USED_MEMORY, usedMemory } from "./gates.ts";
 
 /** The Redis version Valkey claims for compatibility (INFO redis_version, server.REDIS_VERSION). */
 export const REDIS_COMPAT_VERSION = "7.2.4";
@@ -171,10 +172,10 @@ export function infoSection(server: Server, name: string, now: number): InfoFiel
       persistenceSection(server, add);
       break;
     case "stats":
-      statsSection(server, add);
+      statsSection(server, now, add);
       break;
     case "replication":
-      add("role", "master");
+      replicaFields(server, add);
       add("connected_slaves", 0);
       add("master_failover_state", "no-failover");
       add("master_replid", st.replId);
@@ -205,7 +206,7 @@ export function infoSection(server: Server, name: string, now: number): InfoFiel
       }
       break;
     case "cluster":
-      add("cluster_enabled", 0);
+      add("cluster_enabled", server.config.clusterEnabled ? 1 : 0);
       break;
     case "keyspace":
       for (const db of server.keyspace.dbs) {
@@ -233,7 +234,10 @@ function serverSection(server: Server, st: ServerInfoState, now: number, add: Ad
   add("redis_git_sha1", "00000000");
   add("redis_git_dirty", 0);
   add("redis_build_id", "0");
-  add(compat ? "redis_mode" : "server_mode", "standalone");
+  add(
+    compat ? "redis_mode" : "server_mode",
+    server.config.clusterEnabled ? "cluster" : "standalone",
+  );
   add("os", runtimeName());
   add("arch_bits", 64);
   add("monotonic_clock", "POSIX clock_gettime");
@@ -284,7 +288,7 @@ function memorySection(
   add: Add,
   num: (k: string, dflt: number) => number,
 ): void {
-  const used = num("used_memory", server.keyspace.usedMemory);
+  const used = num("used_memory", usedMemory(server));
   if (used > st.peakMemory) st.peakMemory = used;
   const peak = st.peakMemory;
   const vmEval = num("used_memory_vm_eval", 0);
@@ -292,6 +296,9 @@ function memorySection(
   const scriptsEval = num("used_memory_scripts_eval", 0);
   const functionsCaches = num("used_memory_functions", 0);
   const maxmemory = server.config.maxmemory;
+  // Overhead: the startup base and the script cache; the dataset is the keyspace (gates.ts).
+  const overhead = Math.min(used, BASE_USED_MEMORY + scriptsEval);
+  const net = used > BASE_USED_MEMORY ? used - BASE_USED_MEMORY : 1;
   const fields: InfoField[] = [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],
@@ -300,10 +307,10 @@ function memorySection(
     ["used_memory_peak", peak],
     ["used_memory_peak_human", bytesToHuman(peak)],
     ["used_memory_peak_perc", `${percent(used, peak)}%`],
-    ["used_memory_overhead", 0],
-    ["used_memory_startup", 0],
-    ["used_memory_dataset", used],
-    ["used_memory_dataset_perc", `${percent(used, used || 1)}%`],
+    ["used_memory_overhead", overhead],
+    ["used_memory_startup", BASE_USED_MEMORY],
+    ["used_memory_dataset", used - overhead],
+    ["used_memory_dataset_perc", `${percent(used - overhead, net)}%`],
     ["allocator_allocated", used],
     ["allocator_active", used],
     ["allocator_resident", used],
@@ -387,8 +394,9 @@ function persistenceSection(server: Server, add: Add): void {
   for (const [k, v] of fields) add(k, v);
 }
 
-function statsSection(server: Server, add: Add): void {
+function statsSection(server: Server, now: number, add: Add): void {
   const s = server.stats;
+  const exceeded = server.gates.evictionExceededMs(now);
   const fields: InfoField[] = [
     ["total_connections_received", s.totalConnectionsReceived],
     ["total_commands_processed", s.totalCommandsProcessed],
@@ -412,8 +420,8 @@ function statsSection(server: Server, add: Add): void {
     ["evicted_keys", s.evictedKeys],
     ["evicted_clients", 0],
     ["evicted_scripts", s.evictedScripts],
-    ["total_eviction_exceeded_time", 0],
-    ["current_eviction_exceeded_time", 0],
+    ["total_eviction_exceeded_time", Math.floor(exceeded.total)],
+    ["current_eviction_exceeded_time", Math.floor(exceeded.current)],
     ["keyspace_hits", s.keyspaceHits],
     ["keyspace_misses", s.keyspaceMisses],
     ["pubsub_channels", 0],
@@ -454,6 +462,29 @@ function statsSection(server: Server, add: Add): void {
     ["acl_access_denied_channel", 0],
   ];
   for (const [k, v] of fields) add(k, v);
+}
+
+/** `role` and, on a replica, the primary's link (as a replica that never synced shows it). */
+function replicaFields(server: Server, add: Add): void {
+  const primary = server.config.replicaOf;
+  if (primary === "") {
+    add("role", "master");
+    return;
+  }
+  const [host, port] = primary.split(" ");
+  const down = server.gates.replicaLinkDown;
+  add("role", "slave");
+  add("master_host", host);
+  add("master_port", port);
+  add("master_link_status", down ? "down" : "up");
+  add("master_last_io_seconds_ago", down ? -1 : 0);
+  add("master_sync_in_progress", 0);
+  add("slave_read_repl_offset", 0);
+  add("slave_repl_offset", 0);
+  if (down) add("master_link_down_since_seconds", -1);
+  add("slave_priority", 100);
+  add("slave_read_only", server.config.replicaReadOnly ? 1 : 0);
+  add("replica_announced", 1);
 }
 
 /**

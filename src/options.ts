@@ -21,6 +21,14 @@ export interface ServerOptions {
   maxmemoryPolicy?: string;
   /** busy-reply-threshold (alias lua-time-limit) in ms. Default 5000. */
   busyReplyThresholdMs?: number;
+  /**
+   * Hard time limit of every script run, in ms (evalkit only: edge runtimes have CPU budgets).
+   * A script still running past it is aborted at its next check (about every 100,000 VM
+   * instructions) and its caller gets `ERR Script exceeded the time limit of <n> ms and was
+   * aborted (…).`, which says whether it had written (its writes stay). Default: none. Per call:
+   * `Server.execute(session, argv, { scriptTimeLimitMs })`.
+   */
+  scriptTimeLimitMs?: number;
   /** The version evalkit reports as valkey_version / server.VALKEY_VERSION. */
   version?: string;
   /** Log sink for server.log and server events. Default: none. */
@@ -30,8 +38,35 @@ export interface ServerOptions {
    * `new Server()` without one replies an error to EVAL.
    */
   scriptEngine?: ScriptEngine;
-  /** Cap on the Lua VM heap in bytes (default 256 MiB). */
+  /**
+   * Cap on the Lua VM's heap in bytes (default 256 MiB), used by createServer() for the engine it
+   * creates. A script that needs more fails with `ERR Error running script <sha>, not enough
+   * memory` and the VM stays usable. evalkit's own limit: Valkey has none (spec MEM-7), so it is
+   * not a CONFIG parameter; the wasm heap never shrinks, so it cannot usefully be lowered later.
+   */
   luaMaxMemoryBytes?: number;
+  /**
+   * Act as a replica of this primary (`"host port"`, CONFIG GET replicaof). evalkit never
+   * connects to it: writes get READONLY (unless CONFIG SET replica-read-only no), INFO says
+   * `role:slave`, and maxmemory is ignored while replica-ignore-maxmemory is yes.
+   */
+  replicaOf?: string;
+  /**
+   * With `replicaOf`: the link to the primary is down and replica-serve-stale-data is `no`, so
+   * commands without the `stale` flag get MASTERDOWN (spec FLAG-7, FLAG-8, FLAG-11).
+   * CONFIG SET replica-serve-stale-data yes lifts it.
+   */
+  stale?: boolean;
+  /**
+   * Cluster mode on a single node that owns every slot (CONFIG GET cluster-enabled): CROSSSLOT
+   * for client commands, the script slot rules and `no-cluster` (spec §16.2, FLAG-12, FLAG-13).
+   */
+  clusterEnabled?: boolean;
+  /**
+   * Uniform random numbers in [0, 1) for eviction sampling and the LFU counter's logarithmic
+   * increments (default Math.random). Tests pass a seeded generator.
+   */
+  random?: () => number;
 }
 
 /** ServerOptions with every default applied. */
@@ -42,6 +77,10 @@ export interface ResolvedOptions {
   readonly maxmemoryPolicy: string;
   readonly busyReplyThresholdMs: number;
   readonly version: string;
+  /** "" when not a replica. */
+  readonly replicaOf: string;
+  readonly stale: boolean;
+  readonly clusterEnabled: boolean;
 }
 
 /** The Valkey version evalkit claims (spec §0). */
@@ -49,6 +88,10 @@ export const VALKEY_VERSION = "8.0.1";
 
 /** Applies defaults. */
 export function resolveOptions(o: ServerOptions): ResolvedOptions {
+  if (o.replicaOf !== undefined && !/^\S+ \d+$/.test(o.replicaOf)) {
+    throw new RangeError(`replicaOf must be "host port", got ${JSON.stringify(o.replicaOf)}`);
+  }
+  if (o.stale && o.replicaOf === undefined) throw new RangeError("stale needs replicaOf");
   return {
     databases: o.databases ?? 16,
     requirepass: o.requirepass ?? "",
@@ -56,5 +99,8 @@ export function resolveOptions(o: ServerOptions): ResolvedOptions {
     maxmemoryPolicy: o.maxmemoryPolicy ?? "noeviction",
     busyReplyThresholdMs: o.busyReplyThresholdMs ?? 5000,
     version: o.version ?? VALKEY_VERSION,
+    replicaOf: o.replicaOf ?? "",
+    stale: o.stale ?? false,
+    clusterEnabled: o.clusterEnabled ?? false,
   };
 }

@@ -15,6 +15,7 @@ import {
   scriptLoad,
   scriptShow,
 } from "../scripting/eval.ts";
+import { evalCommandFlags } from "../scripting/prepare.ts";
 
 // Only eval.json and eval_ro.json carry notes (evalsha*.json have none).
 const evalKeySpec = (ro: boolean, bySha: boolean): KeySpec => ({
@@ -42,12 +43,13 @@ function evalSpec(
   since: string,
   summary: string,
 ): CommandSpec {
+  const flags: CommandSpec["flags"] = readOnly
+    ? ["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"]
+    : ["noscript", "stale", "skip_monitor", "may_replicate", "no_mandatory_keys", "movablekeys"];
   return {
     name,
     arity: -3,
-    flags: readOnly
-      ? ["readonly", "noscript", "stale", "skip_monitor", "no_mandatory_keys", "movablekeys"]
-      : ["noscript", "stale", "skip_monitor", "may_replicate", "no_mandatory_keys", "movablekeys"],
+    flags,
     acl: ["slow", "scripting"],
     keySpecs: [evalKeySpec(readOnly, bySha)],
     group: "scripting",
@@ -56,6 +58,7 @@ function evalSpec(
     complexity: "Depends on the script that is executed.",
     arguments: evalArgs(bySha ? "sha1" : "script"),
     run: (ctx, argv) => ctx.server.scripting.eval(ctx, argv, bySha, readOnly),
+    effectiveFlags: (server, argv) => evalCommandFlags(server, argv, bySha, flags),
   };
 }
 

@@ -149,4 +149,10 @@ export interface CommandSpec {
   readonly subcommands?: readonly CommandSpec[];
   /** Absent only on containers, which dispatch to subcommands. */
   readonly run?: Handler;
+  /**
+   * The flags the server's gates judge this command line by (OOM, READONLY, MASTERDOWN; spec
+   * §1.2), when they depend on the arguments (getCommandFlags): EVAL-family commands take
+   * write / denyoom / stale from the script's shebang. Absent: `flags`. Must not throw.
+   */
+  readonly effectiveFlags?: (server: Server, argv: readonly Bytes[]) => readonly CommandFlag[];
 }

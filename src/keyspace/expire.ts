@@ -15,7 +15,7 @@
  * | operation | cost     |
  * |-----------|----------|
  * | push      | O(log n) |
- * | peek      | O(1)     |
+ * | peek, at  | O(1)     |
  * | pop       | O(log n) |
  *
  * @module
@@ -49,6 +49,11 @@ export class ExpireHeap {
       [items[parent], items[i]] = [items[i], items[parent]];
       i = parent;
     }
+  }
+
+  /** The entry at position `i` (0 ≤ i < size) in heap order, stale or not: random sampling. */
+  at(i: number): ExpireItem {
+    return this.#items[i];
   }
 
   /** The entry with the earliest deadline. */

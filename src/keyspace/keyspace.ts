@@ -367,6 +367,59 @@ export class Db {
   }
 
   /**
+   * Up to `count` distinct keys picked at random, for eviction sampling (Valkey's
+   * dictGetSomeKeys): all of them when the database has no more than `count`. Expired keys are
+   * included (eviction does not look at TTLs).
+   *
+   * @param count How many keys.
+   * @param random Uniform numbers in [0, 1).
+   * @returns The keys.
+   */
+  sampleKeys(count: number, random: () => number): Bytes[] {
+    if (this.#data.size <= count) return [...this.#data.keys()];
+    const order = this.#order;
+    const picked = new Set<Bytes>();
+    // Holes are at most half the slots once there are 32 of them: a few draws per key. Bounded
+    // (a degenerate random source must not hang), so fewer keys may come back, as in Valkey.
+    for (let tries = 0; picked.size < count && tries < count * 32; tries++) {
+      const k = order[Math.floor(random() * order.length)];
+      if (k !== undefined) picked.add(k);
+    }
+    return [...picked];
+  }
+
+  /**
+   * Up to `count` distinct keys that have a TTL, picked at random, with their deadlines (the
+   * volatile-* eviction policies sample Valkey's expires dict): all of them when there are no
+   * more than `count`.
+   *
+   * @param count How many keys.
+   * @param random Uniform numbers in [0, 1).
+   * @returns [key, deadline in ms] pairs.
+   */
+  sampleVolatile(count: number, random: () => number): [Bytes, number][] {
+    const expires = this.#expires;
+    if (expires.size <= count) return [...expires];
+    const picked = new Map<Bytes, number>();
+    if (expires.size <= 1024) {
+      // The heap may hold many stale entries while it is small: draw from the live ones.
+      const live = [...expires];
+      for (let tries = 0; picked.size < count && tries < count * 32; tries++) {
+        const [k, at] = live[Math.floor(random() * live.length)];
+        picked.set(k, at);
+      }
+      return [...picked];
+    }
+    // Past 1024 live keys the heap is rebuilt before stale entries outnumber live ones 2 to 1.
+    const heap = this.#heap;
+    for (let tries = 0; picked.size < count && tries < count * 32; tries++) {
+      const { key, at } = heap.at(Math.floor(random() * heap.size));
+      if (expires.get(key) === at) picked.set(key, at);
+    }
+    return [...picked];
+  }
+
+  /**
    * Active expiry for this database: deletes keys whose deadline has passed at `now`, earliest
    * first, at most `budget` of them.
    *

@@ -37,12 +37,6 @@ export function mstime(ctx: LookupContext): number {
 /** LFU_INIT_VAL: the counter of a new key. */
 export const LFU_INIT_VAL = 5;
 
-/** LFU tuning read from the configuration when present (lfu-log-factor, lfu-decay-time). */
-interface LfuConfig {
-  readonly lfuLogFactor?: number;
-  readonly lfuDecayTime?: number;
-}
-
 /**
  * True when maxmemory-policy is an LFU policy (OBJECT FREQ works, IDLETIME does not).
  *
@@ -147,15 +141,29 @@ export function touchEntry(ctx: LookupContext, e: Entry): void {
  * @returns The decayed counter.
  */
 export function lfuDecrAndReturn(ctx: LookupContext, e: Entry): number {
-  const decay = (ctx.server.config as LfuConfig).lfuDecayTime ?? 1;
-  const minutes = Math.floor(ctx.now / 60000) - Math.floor(e.lru / 60000);
-  const periods = decay > 0 ? Math.floor(minutes / decay) : 0;
+  return lfuDecay(e, ctx.now, ctx.server.config.lfuDecayTime);
+}
+
+/**
+ * LFUDecrAndReturn without a command context (eviction scores keys with it): the counter minus
+ * one per `decayMinutes` whole minutes since the entry's last decrement time (`lru`, in LFU mode),
+ * not below 0. Valkey keeps that time in minutes; so does this difference.
+ *
+ * @param e The entry.
+ * @param now Current time in ms.
+ * @param decayMinutes lfu-decay-time (0: no decay).
+ * @returns The decayed counter (the entry is not changed).
+ */
+export function lfuDecay(e: Entry, now: number, decayMinutes: number): number {
+  const minutes = Math.floor(now / 60000) - Math.floor(e.lru / 60000);
+  const periods = decayMinutes > 0 ? Math.floor(minutes / decayMinutes) : 0;
   return periods > 0 ? Math.max(0, e.lfu - periods) : e.lfu;
 }
 
+/** LFULogIncr: +1 with probability 1 / ((counter - LFU_INIT_VAL) * lfu-log-factor + 1). */
 function lfuLogIncr(ctx: LookupContext, counter: number): number {
   if (counter >= 255) return 255;
-  const factor = (ctx.server.config as LfuConfig).lfuLogFactor ?? 10;
+  const factor = ctx.server.config.lfuLogFactor;
   const base = Math.max(0, counter - LFU_INIT_VAL);
-  return Math.random() < 1 / (base * factor + 1) ? counter + 1 : counter;
+  return ctx.server.random() < 1 / (base * factor + 1) ? counter + 1 : counter;
 }

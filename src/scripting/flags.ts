@@ -26,6 +26,12 @@ export const FLAG_NO_CLUSTER = 8;
 /** `allow-cross-slot-keys`: commands may touch keys of different slots across commands. */
 export const FLAG_ALLOW_CROSS_SLOT_KEYS = 16;
 
+/**
+ * Not a shebang flag: marks the run of a script without a shebang ("compatibility mode", FLAG-7)
+ * in RunOptions.flags, as Valkey's SCRIPT_FLAG_EVAL_COMPAT_MODE does.
+ */
+export const FLAG_EVAL_COMPAT_MODE = 32;
+
 const FLAG_NAMES: ReadonlyMap<string, number> = new Map([
   ["no-writes", FLAG_NO_WRITES],
   ["allow-oom", FLAG_ALLOW_OOM],
