@@ -461,6 +461,7 @@ function sameType(t: ReplyType, r: Reply, f: Fidelity): boolean {
  * maps, sets and pushes are arrays; errors inside arrays are strings.
  */
 function toJsonShape(r: Reply, top: boolean): Reply {
+  while (r.type === "attribute") r = r.value;
   switch (r.type) {
     case "status":
     case "bignum":
@@ -477,16 +478,49 @@ function toJsonShape(r: Reply, top: boolean): Reply {
     case "array":
     case "set":
     case "push":
-      return { type: "array", value: r.value.map((x) => toJsonShape(x, false)) };
     case "map":
-      return {
-        type: "array",
-        value: r.value.flatMap(([k, v]) => [toJsonShape(k, false), toJsonShape(v, false)]),
-      };
-    case "attribute":
-      return toJsonShape(r.value, top);
+      return jsonShapeAggregate(r);
     default:
       return r;
+  }
+}
+
+/** An aggregate's elements (a map's flattened) and their shapes so far. */
+interface ShapeFrame {
+  readonly items: readonly Reply[];
+  readonly out: Reply[];
+}
+
+function shapeFrame(r: Reply): ShapeFrame | undefined {
+  switch (r.type) {
+    case "array":
+    case "set":
+    case "push":
+      return { items: r.value, out: [] };
+    case "map":
+      return { items: r.value.flat(), out: [] };
+    default:
+      return undefined;
+  }
+}
+
+// With an explicit stack, not recursion: replies can be nested thousands of levels deep (CONV-9).
+function jsonShapeAggregate(root: Reply): Reply {
+  const stack: ShapeFrame[] = [shapeFrame(root)!];
+  for (;;) {
+    const f = stack[stack.length - 1];
+    if (f.out.length === f.items.length) {
+      stack.pop();
+      const shaped: Reply = { type: "array", value: f.out };
+      if (stack.length === 0) return shaped;
+      stack[stack.length - 1].out.push(shaped);
+      continue;
+    }
+    let item = f.items[f.out.length];
+    while (item.type === "attribute") item = item.value;
+    const inner = shapeFrame(item);
+    if (inner === undefined) f.out.push(toJsonShape(item, false));
+    else stack.push(inner);
   }
 }
 
@@ -543,6 +577,8 @@ export function formatArgv(argv: readonly string[], max = 300): string {
 }
 
 const MAX_SHOWN = 40;
+/** Nesting levels shown; deeper aggregates (CONV-9 replies are ~8000 deep) are summarised. */
+const MAX_DEPTH = 40;
 
 /**
  * Renders a reply as typed lines in RESP notation (`+OK`, `:1`, `$"v"`, `*2`, `%1`, `~1`, …).
@@ -553,12 +589,19 @@ const MAX_SHOWN = 40;
  */
 export function formatReply(r: Reply, indent = ""): string {
   const out: string[] = [];
-  renderReply(r, indent, "", out);
+  renderReply(r, indent, "", out, 0);
   return out.join("\n");
 }
 
-function renderReply(r: Reply, indent: string, label: string, out: string[]): void {
+function renderReply(r: Reply, indent: string, label: string, out: string[], depth: number): void {
   const p = indent + label;
+  if (
+    depth === MAX_DEPTH && (r.type === "array" || r.type === "set" || r.type === "push" ||
+      r.type === "map" || r.type === "attribute")
+  ) {
+    out.push(`${p}${r.type} nested deeper than ${MAX_DEPTH} levels (not shown)`);
+    return;
+  }
   switch (r.type) {
     case "status":
       out.push(`${p}+${quote(r.value).slice(1, -1)}`);
@@ -591,21 +634,23 @@ function renderReply(r: Reply, indent: string, label: string, out: string[]): vo
     case "set":
     case "push": {
       out.push(`${p}${r.type === "array" ? "*" : r.type === "set" ? "~" : ">"}${r.value.length}`);
-      r.value.slice(0, MAX_SHOWN).forEach((x, i) => renderReply(x, indent + "  ", `[${i}] `, out));
+      r.value.slice(0, MAX_SHOWN).forEach((x, i) =>
+        renderReply(x, indent + "  ", `[${i}] `, out, depth + 1)
+      );
       if (r.value.length > MAX_SHOWN) out.push(`${indent}  … ${r.value.length - MAX_SHOWN} more`);
       return;
     }
     case "map":
       out.push(`${p}%${r.value.length}`);
       r.value.slice(0, MAX_SHOWN).forEach(([k, v], i) => {
-        renderReply(k, indent + "  ", `[${i}] key: `, out);
-        renderReply(v, indent + "  ", `[${i}] value: `, out);
+        renderReply(k, indent + "  ", `[${i}] key: `, out, depth + 1);
+        renderReply(v, indent + "  ", `[${i}] value: `, out, depth + 1);
       });
       if (r.value.length > MAX_SHOWN) out.push(`${indent}  … ${r.value.length - MAX_SHOWN} more`);
       return;
     case "attribute":
       out.push(`${p}|${r.attributes.length} (attributes)`);
-      renderReply(r.value, indent, "", out);
+      renderReply(r.value, indent, "", out, depth + 1);
       return;
   }
 }
@@ -628,7 +673,7 @@ function renderPattern(p: Pattern, indent: string, label: string, out: string[])
   const at = indent + label;
   switch (p.kind) {
     case "exact":
-      renderReply(p.reply, indent, label, out);
+      renderReply(p.reply, indent, label, out, 0);
       return;
     case "any":
       out.push(`${at}(anything)`);

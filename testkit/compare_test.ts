@@ -161,3 +161,16 @@ test("formatReply and formatPattern render typed lines", () => {
   );
   assert.equal(formatArgv(["EVAL", "return 1", "0", "\xff"]), 'EVAL "return 1" 0 "\\xff"');
 });
+
+// CONV-9: a self-referencing table's reply is ~8000 levels deep (redis-server 7.0.15: 7995).
+test("matchReply and formatReply handle replies nested 10,000 levels deep", () => {
+  let r: Reply = { type: "error", value: "ERR reached lua stack limit" };
+  for (let i = 0; i < 10_000; i++) r = i % 2 === 0 ? arr(r) : { type: "set", value: [r] };
+  assert.equal(check({ type: "set" }, r, "resp"), undefined);
+  assert.equal(check({ type: "array" }, r, "json"), undefined);
+  assert.notEqual(check({ type: "map" }, r, "json"), undefined);
+  const lines = formatReply(r).split("\n");
+  assert.equal(lines.length, 41);
+  assert.equal(lines[0], "~1");
+  assert.equal(lines[40], `${"  ".repeat(40)}[0] set nested deeper than 40 levels (not shown)`);
+});

@@ -523,11 +523,32 @@ function fromJson(v: unknown, top: boolean): Reply {
     if (top && v === "OK") return { type: "status", value: "OK" };
     return { type: "bulk", value: atob(v) };
   }
-  if (Array.isArray(v)) return { type: "array", value: v.map((x) => fromJson(x, false)) };
+  if (Array.isArray(v)) return fromJsonArray(v);
   throw new Error(`unexpected JSON value in a reply: ${JSON.stringify(v)}`);
 }
 
+// With an explicit stack, not recursion: replies can be nested thousands of levels deep (CONV-9).
+function fromJsonArray(root: unknown[]): Reply {
+  const stack: { items: unknown[]; out: Reply[] }[] = [{ items: root, out: [] }];
+  for (;;) {
+    const f = stack[stack.length - 1];
+    if (f.out.length === f.items.length) {
+      stack.pop();
+      const r: Reply = { type: "array", value: f.out };
+      if (stack.length === 0) return r;
+      stack[stack.length - 1].out.push(r);
+    } else {
+      const x = f.items[f.out.length];
+      if (Array.isArray(x)) stack.push({ items: x, out: [] });
+      else f.out.push(fromJson(x, false));
+    }
+  }
+}
+
 function parseJsonKeepingIntegers(body: string): unknown {
+  // A reviver makes JSON.parse recurse once per nesting level, too deep for CONV-9's reply: use
+  // it only when the body may hold an integer beyond 2^53 (16 digits or more in a row).
+  if (!/[0-9]{16}/.test(body)) return JSON.parse(body);
   return JSON.parse(body, (_k, v, ctx?: { source?: string }) => {
     if (typeof v === "number" && !Number.isSafeInteger(v) && ctx?.source !== undefined) {
       if (/^-?[0-9]+$/.test(ctx.source)) return BigInt(ctx.source);

@@ -71,6 +71,7 @@ export function toBytes(arg: GlideString): Bytes {
  * @returns The JS value.
  */
 export function decodeReply(reply: Reply, decoder: Decoder = "string"): ClientValue {
+  while (reply.type === "attribute") reply = reply.value;
   switch (reply.type) {
     case "bulk":
     case "verbatim":
@@ -90,14 +91,72 @@ export function decodeReply(reply: Reply, decoder: Decoder = "string"): ClientVa
     case "array":
     case "set":
     case "push":
-      return reply.value.map((r) => decodeReply(r, decoder));
     case "map":
+      return decodeAggregate(reply, decoder);
+  }
+}
+
+/** An aggregate being decoded: its elements, the next one, what was decoded so far. */
+interface Frame {
+  readonly items: readonly Reply[] | undefined;
+  /** For a map: its entries; `out` collects `[key, value]` pairs. */
+  readonly pairs: readonly (readonly [Reply, Reply])[] | undefined;
+  readonly out: unknown[];
+  next: number;
+  /** For a map: the key of the value being decoded. */
+  key: string;
+}
+
+function frame(r: Reply): Frame | undefined {
+  switch (r.type) {
+    case "array":
+    case "set":
+    case "push":
+      return { items: r.value, pairs: undefined, out: [], next: 0, key: "" };
+    case "map":
+      return { items: undefined, pairs: r.value, out: [], next: 0, key: "" };
+    default:
+      return undefined;
+  }
+}
+
+/** Appends a decoded element to its aggregate. */
+function put(f: Frame, value: ClientValue): void {
+  f.out.push(f.pairs === undefined ? value : [f.key, value]);
+}
+
+/**
+ * Decodes an aggregate depth first with an explicit stack rather than recursion: a script can
+ * return replies nested thousands of levels deep (CONV-9), more than the JS stack holds in Deno.
+ */
+function decodeAggregate(root: Reply, decoder: Decoder): ClientValue {
+  const stack: Frame[] = [frame(root)!];
+  for (;;) {
+    const f = stack[stack.length - 1];
+    const n = f.items !== undefined ? f.items.length : f.pairs!.length;
+    if (f.next === n) {
+      stack.pop();
       // fromEntries defines own properties, so a `__proto__` key is data, not a prototype.
-      return Object.fromEntries(
-        reply.value.map(([k, v]) => [mapKey(k), decodeReply(v, decoder)]),
-      );
-    case "attribute":
-      return decodeReply(reply.value, decoder);
+      const value = f.pairs === undefined
+        ? f.out as ClientValue[]
+        : Object.fromEntries(f.out as [string, ClientValue][]);
+      const parent = stack[stack.length - 1];
+      if (parent === undefined) return value;
+      put(parent, value);
+      continue;
+    }
+    let item: Reply;
+    if (f.items !== undefined) {
+      item = f.items[f.next++];
+    } else {
+      const [k, v] = f.pairs![f.next++];
+      f.key = mapKey(k);
+      item = v;
+    }
+    while (item.type === "attribute") item = item.value;
+    const inner = frame(item);
+    if (inner === undefined) put(f, decodeReply(item, decoder));
+    else stack.push(inner);
   }
 }
 

@@ -76,3 +76,35 @@ test("toBytes encodes strings as UTF-8 and keeps bytes", () => {
   assert.equal(toBytes(new Uint8Array([0, 255])), "\x00\xff");
   assert.throws(() => toBytes(1 as unknown as string), TypeError);
 });
+
+// CONV-9: a self-referencing table's reply is ~8000 levels deep (redis-server 7.0.15: 7995).
+test("decodeReply maps replies nested 10,000 levels deep", () => {
+  const depth = 10_000;
+  let r: Reply = { type: "error", value: "ERR reached lua stack limit" };
+  for (let i = 0; i < depth; i++) r = { type: "array", value: [r] };
+  let v = decodeReply(r);
+  for (let i = 0; i < depth; i++) {
+    assert.ok(Array.isArray(v) && v.length === 1, `level ${i}`);
+    v = v[0];
+  }
+  assert.ok(v instanceof RequestError);
+  assert.equal(v.message, "ERR reached lua stack limit");
+
+  let m: Reply = { type: "integer", value: 1 };
+  for (let i = 0; i < depth; i++) {
+    m = i % 2 === 0
+      ? { type: "map", value: [[{ type: "bulk", value: "k" }, m]] }
+      : { type: "attribute", attributes: [], value: { type: "set", value: [m, { type: "null" }] } };
+  }
+  let w = decodeReply(m, "bytes");
+  for (let i = depth - 1; i >= 0; i--) {
+    if (i % 2 === 0) {
+      assert.deepEqual(Object.keys(w as object), ["k"]);
+      w = (w as { k: unknown }).k as typeof w;
+    } else {
+      assert.ok(Array.isArray(w) && w.length === 2 && w[1] === null, `level ${i}`);
+      w = w[0];
+    }
+  }
+  assert.equal(w, 1);
+});

@@ -189,6 +189,7 @@ function str(b: Bytes, base64: boolean): string {
  * @returns JSON text.
  */
 export function replyToJson(reply: Reply, base64: boolean, top = true): string {
+  while (reply.type === "attribute") reply = reply.value;
   switch (reply.type) {
     case "status":
       if (top && base64 && reply.value === "OK") return '"OK"';
@@ -208,31 +209,66 @@ export function replyToJson(reply: Reply, base64: boolean, top = true): string {
     case "array":
     case "set":
     case "push":
-      return list(reply.value, base64);
-    case "map": {
-      const flat: Reply[] = [];
-      for (const [k, v] of reply.value) flat.push(k, v);
-      return list(flat, base64);
-    }
+    case "map":
+      return list(reply, base64);
     case "double":
       return str(formatDouble(reply.value), base64);
     case "boolean":
       return reply.value ? "1" : "0";
     case "bignum":
       return str(lineText(reply.value), base64);
-    case "attribute":
-      return replyToJson(reply.value, base64, top);
   }
 }
 
-function list(items: readonly Reply[], base64: boolean): string {
-  if (items.length === 0) return "[]";
-  let s = "[";
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) s += ",";
-    s += replyToJson(items[i], base64, false);
+/** An array being written: its elements (a map's entries flattened: `pairs[i >> 1][i & 1]`). */
+interface Frame {
+  readonly items: readonly Reply[] | undefined;
+  readonly pairs: readonly (readonly [Reply, Reply])[] | undefined;
+  next: number;
+  readonly end: number;
+}
+
+function frame(r: Reply): Frame | undefined {
+  switch (r.type) {
+    case "array":
+    case "set":
+    case "push":
+      return { items: r.value, pairs: undefined, next: 0, end: r.value.length };
+    case "map":
+      return { items: undefined, pairs: r.value, next: 0, end: r.value.length * 2 };
+    default:
+      return undefined;
   }
-  return s + "]";
+}
+
+/**
+ * An aggregate as a JSON array, depth first with an explicit stack rather than recursion: a
+ * script can return replies nested thousands of levels deep (CONV-9), more than the JS stack
+ * holds under Deno.
+ */
+function list(root: Reply, base64: boolean): string {
+  const stack: Frame[] = [frame(root)!];
+  let s = "[";
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    if (f.next === f.end) {
+      stack.pop();
+      s += "]";
+      continue;
+    }
+    const i = f.next++;
+    if (i > 0) s += ",";
+    let item = f.items !== undefined ? f.items[i] : f.pairs![i >> 1][i & 1];
+    while (item.type === "attribute") item = item.value;
+    const inner = frame(item);
+    if (inner === undefined) {
+      s += replyToJson(item, base64, false);
+    } else {
+      stack.push(inner);
+      s += "[";
+    }
+  }
+  return s;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   NULL,
   NULL_ARRAY,
   OK,
+  type Reply,
   set,
   status,
   verbatim,
@@ -118,4 +119,30 @@ test("resultObject and errorObject build the envelope; errors stay plain", () =>
   assert.equal(resultObject(bulk("bar"), true), '{"result":"YmFy"}');
   assert.equal(resultObject(error("ERR x"), true), '{"error":"ERR x"}');
   assert.equal(errorObject("ERR a\r\nb"), '{"error":"ERR a  b"}');
+});
+
+// CONV-9: a self-referencing table's reply is ~8000 levels deep (redis-server 7.0.15: 7995).
+test("replyToJson encodes replies nested 10,000 levels deep", () => {
+  const depth = 10_000;
+  let r: Reply = error("ERR reached lua stack limit");
+  for (let i = 0; i < depth; i++) r = array([r]);
+  const text = "[".repeat(depth) + '"ERR reached lua stack limit"' + "]".repeat(depth);
+  assert.equal(replyToJson(r, false), text);
+  assert.equal(resultObject(r, false), `{"result":${text}}`);
+  assert.equal(
+    replyToJson(r, true),
+    "[".repeat(depth) + `"${btoa("ERR reached lua stack limit")}"` + "]".repeat(depth),
+  );
+  // Maps flatten and sets nest at any depth; attributes are dropped.
+  let m: Reply = int(1);
+  for (let i = 0; i < depth; i++) {
+    m = i % 2 === 0
+      ? map([[bulk("k"), m]])
+      : { type: "attribute", attributes: [[bulk("a"), NULL]], value: set([m, NULL]) };
+  }
+  let expected = "1";
+  for (let i = 0; i < depth; i++) {
+    expected = i % 2 === 0 ? `["k",${expected}]` : `[${expected},null]`;
+  }
+  assert.equal(replyToJson(m, false), expected);
 });

@@ -131,3 +131,30 @@ test("Connection close() forgets the session on the server", () => {
   assert.equal(server.sessions.has(conn.session), false);
   assert.equal(conn.closed, true);
 });
+
+/** A server whose execute() fails on BOGUS (a reply the encoder does not know) and THROW. */
+function faultyServer(logged: string[]): Server {
+  const server = new Server({ log: (level, message) => level === 3 && logged.push(message) });
+  const execute = server.execute.bind(server);
+  server.execute = (session, argv) => {
+    if (argv[0] === "BOGUS") return { type: "bogus" } as unknown as ReturnType<typeof execute>;
+    if (argv[0] === "THROW") throw new RangeError("injected failure");
+    return execute(session, argv);
+  };
+  return server;
+}
+
+test("Connection answers exceptions with ERR internal error, logs them and serves on", () => {
+  const input = "BOGUS\r\nPING\r\n*2\r\n$5\r\nTHROW\r\n$1\r\nx\r\nECHO hi\r\n";
+  const expected = "-ERR internal error: not a reply: type bogus\r\n+PONG\r\n" +
+    "-ERR internal error: injected failure\r\n$2\r\nhi\r\n";
+  for (const send of [run, runByteByByte]) {
+    const logged: string[] = [];
+    const { out, conn } = send(input, faultyServer(logged));
+    assert.equal(out, expected);
+    assert.equal(conn.closed, false);
+    assert.equal(logged.length, 2);
+    assert.match(logged[0], /^internal error while encoding a reply \(client in-process\): /);
+    assert.match(logged[1], /^internal error while running 'THROW' .*RangeError: injected/s);
+  }
+});

@@ -335,3 +335,52 @@ test("ReplyDecoder throws SyntaxError on malformed input", () => {
     assert.throws(() => new ReplyDecoder().feed(bytes(input)), SyntaxError, JSON.stringify(input));
   }
 });
+
+/** Bytes of a byte string. */
+function latin1Bytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Walks `depth` levels of one-element aggregates of `type` (iteratively) and returns the core. */
+function unnest(r: Reply, depth: number, type: "array" | "set" | "push"): Reply {
+  for (let i = 0; i < depth; i++) {
+    assert.equal(r.type, type, `level ${i}`);
+    const items = (r as { value: readonly Reply[] }).value;
+    assert.equal(items.length, 1, `level ${i}`);
+    r = items[0];
+  }
+  return r;
+}
+
+// CONV-9: a client reading the reply of a self-referencing table from a real server (redis-server
+// 7.0.15: 7995 levels of `*1`, then `-ERR reached lua stack limit`).
+test("ReplyDecoder decodes replies nested 10,000 levels deep, in one chunk and byte by byte", () => {
+  const depth = 10_000;
+  for (const [prefix, type] of [["*", "array"], ["~", "set"], [">", "push"]] as const) {
+    const wire = `${prefix}1\r\n`.repeat(depth) + "-ERR reached lua stack limit\r\n";
+    const whole = new ReplyDecoder().feed(latin1Bytes(wire));
+    assert.equal(whole.length, 1);
+    assert.deepEqual(unnest(whole[0], depth, type), {
+      type: "error",
+      value: "ERR reached lua stack limit",
+    });
+    const d = new ReplyDecoder();
+    const parts: Reply[] = [];
+    for (const b of latin1Bytes(wire)) parts.push(...d.feed(Uint8Array.of(b)));
+    assert.equal(parts.length, 1);
+    assert.equal(unnest(parts[0], depth, type).type, "error");
+  }
+  // Maps: `%1 $1 k <value>` all the way down.
+  const wire = "%1\r\n$1\r\nk\r\n".repeat(depth) + ":1\r\n";
+  let [r] = new ReplyDecoder().feed(latin1Bytes(wire));
+  for (let i = 0; i < depth; i++) {
+    assert.equal(r.type, "map");
+    const entries = (r as { value: readonly (readonly [Reply, Reply])[] }).value;
+    assert.equal(entries.length, 1);
+    assert.deepEqual(entries[0][0], { type: "bulk", value: "k" });
+    r = entries[0][1];
+  }
+  assert.deepEqual(r, { type: "integer", value: 1 });
+});

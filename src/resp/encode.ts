@@ -20,6 +20,22 @@ const HANDOFF_SIZE = 64 * 1024;
 const ENCODE_INTO_MIN = 64;
 const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
+/**
+ * Nesting levels written by plain recursion (the fast path); deeper levels go through an explicit
+ * stack, since a script can return replies nested thousands of levels deep (CONV-9: about 8000
+ * for a self-referencing table), more than the JS stack holds under Deno.
+ */
+const MAX_RECURSION = 32;
+const NO_ITEMS: readonly Reply[] = Object.freeze([]);
+
+/** An aggregate being written by the explicit stack: its elements, the next one to write. */
+interface Frame {
+  readonly items: readonly Reply[];
+  /** Map and attribute entries instead of items: element i is `pairs[i >> 1][i & 1]`. */
+  readonly pairs: readonly (readonly [Reply, Reply])[] | undefined;
+  next: number;
+  readonly end: number;
+}
 
 /**
  * A growable output buffer that RESP-encodes replies back to back, for pipelines: one buffer, no
@@ -50,12 +66,25 @@ export class ReplyWriter {
   }
 
   /**
-   * Appends one reply.
+   * Appends one reply, entirely or not at all: when it throws (a value that is not a reply),
+   * nothing of it stays in the buffer and the writer remains usable.
    *
    * @param reply The reply.
    * @param resp The client's protocol version.
+   * @throws {TypeError} For a value that is not a {@link Reply}.
    */
   write(reply: Reply, resp: 2 | 3): void {
+    const start = this.#pos;
+    try {
+      this.#write(reply, resp, 0);
+    } catch (e) {
+      this.#pos = start;
+      throw e;
+    }
+  }
+
+  /** Writes `reply`, found `depth` aggregates deep. */
+  #write(reply: Reply, resp: 2 | 3, depth: number): void {
     switch (reply.type) {
       case "status":
         return this.#line(43, reply.value); // +
@@ -68,14 +97,18 @@ export class ReplyWriter {
       case "null":
         if (resp === 3) return this.#raw3(95, CR, LF); // _
         return this.#raw5(reply.array ? 42 : 36, 45, 49, CR, LF); // *-1 / $-1
-      case "array":
-        return this.#aggregate(42, reply.value, resp);
+      case "array": // the depth is checked by aggregates only: scalars pay nothing for it
+        if (depth >= MAX_RECURSION) return this.#nested(reply, resp);
+        return this.#aggregate(42, reply.value, resp, depth);
       case "set":
-        return this.#aggregate(resp === 3 ? 126 : 42, reply.value, resp); // ~
+        if (depth >= MAX_RECURSION) return this.#nested(reply, resp);
+        return this.#aggregate(resp === 3 ? 126 : 42, reply.value, resp, depth); // ~
       case "push":
-        return this.#aggregate(resp === 3 ? 62 : 42, reply.value, resp); // >
+        if (depth >= MAX_RECURSION) return this.#nested(reply, resp);
+        return this.#aggregate(resp === 3 ? 62 : 42, reply.value, resp, depth); // >
       case "map":
-        return this.#map(resp === 3 ? 37 : 0, reply.value, resp); // %
+        if (depth >= MAX_RECURSION) return this.#nested(reply, resp);
+        return this.#map(resp === 3 ? 37 : 0, reply.value, resp, depth); // %
       case "double": {
         const text = formatDouble(reply.value);
         if (resp === 2) return this.#bulk(text);
@@ -91,8 +124,11 @@ export class ReplyWriter {
         if (resp === 2) return this.#bulk(reply.value);
         return this.#verbatim(reply.format, reply.value);
       case "attribute":
-        if (resp === 3) this.#map(124, reply.attributes, resp); // |
-        return this.write(reply.value, resp);
+        if (depth >= MAX_RECURSION) return this.#nested(reply, resp);
+        if (resp === 3) this.#map(124, reply.attributes, resp, depth); // |
+        return this.#write(reply.value, resp, depth + 1);
+      default:
+        throw new TypeError(`not a reply: type ${String((reply as { type?: unknown })?.type)}`);
     }
   }
 
@@ -225,18 +261,72 @@ export class ReplyWriter {
     this.#pos = p;
   }
 
-  #aggregate(prefix: number, items: readonly Reply[], resp: 2 | 3): void {
+  #aggregate(prefix: number, items: readonly Reply[], resp: 2 | 3, depth: number): void {
     this.#integer(prefix, items.length);
-    for (let i = 0; i < items.length; i++) this.write(items[i], resp);
+    for (let i = 0; i < items.length; i++) this.#write(items[i], resp, depth + 1);
   }
 
   /** RESP3 `%` / `|` maps; prefix 0 means RESP2 (flat array of 2n). */
-  #map(prefix: number, entries: readonly (readonly [Reply, Reply])[], resp: 2 | 3): void {
+  #map(
+    prefix: number,
+    entries: readonly (readonly [Reply, Reply])[],
+    resp: 2 | 3,
+    depth: number,
+  ): void {
     if (prefix === 0) this.#integer(42, entries.length * 2);
     else this.#integer(prefix, entries.length);
     for (let i = 0; i < entries.length; i++) {
-      this.write(entries[i][0], resp);
-      this.write(entries[i][1], resp);
+      this.#write(entries[i][0], resp, depth + 1);
+      this.#write(entries[i][1], resp, depth + 1);
+    }
+  }
+
+  /** Writes an aggregate and everything in it depth first, with an explicit stack. */
+  #nested(root: Reply, resp: 2 | 3): void {
+    const stack: Frame[] = [];
+    this.#open(root, resp, stack);
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1];
+      if (f.next === f.end) {
+        stack.pop();
+        continue;
+      }
+      const i = f.next++;
+      const item = f.pairs === undefined ? f.items[i] : f.pairs[i >> 1][i & 1];
+      if (isAggregate(item)) this.#open(item, resp, stack);
+      else this.#write(item, resp, 0);
+    }
+  }
+
+  /** Writes an aggregate's header and pushes its elements (an attribute's: then the reply). */
+  #open(reply: Reply, resp: 2 | 3, stack: Frame[]): void {
+    switch (reply.type) {
+      case "array":
+        this.#integer(42, reply.value.length); // *
+        stack.push({ items: reply.value, pairs: undefined, next: 0, end: reply.value.length });
+        return;
+      case "set":
+        this.#integer(resp === 3 ? 126 : 42, reply.value.length); // ~
+        stack.push({ items: reply.value, pairs: undefined, next: 0, end: reply.value.length });
+        return;
+      case "push":
+        this.#integer(resp === 3 ? 62 : 42, reply.value.length); // >
+        stack.push({ items: reply.value, pairs: undefined, next: 0, end: reply.value.length });
+        return;
+      case "map": {
+        const n = reply.value.length;
+        this.#integer(resp === 3 ? 37 : 42, resp === 3 ? n : n * 2); // % (RESP2: flat array)
+        stack.push({ items: NO_ITEMS, pairs: reply.value, next: 0, end: n * 2 });
+        return;
+      }
+      case "attribute": {
+        stack.push({ items: [reply.value], pairs: undefined, next: 0, end: 1 });
+        if (resp === 2) return; // RESP2 sends only the reply
+        const n = reply.attributes.length;
+        this.#integer(124, n); // |
+        stack.push({ items: NO_ITEMS, pairs: reply.attributes, next: 0, end: n * 2 });
+        return;
+      }
     }
   }
 
@@ -251,6 +341,11 @@ export class ReplyWriter {
     buf[this.#pos++] = CR;
     buf[this.#pos++] = LF;
   }
+}
+
+function isAggregate(reply: Reply): boolean {
+  const t = reply.type;
+  return t === "array" || t === "map" || t === "set" || t === "push" || t === "attribute";
 }
 
 function sanitize(text: Bytes): Bytes {

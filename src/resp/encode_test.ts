@@ -162,3 +162,78 @@ test("ReplyWriter hands over large outputs intact", () => {
   assert.equal(out[9], 107);
   assert.equal(String.fromCharCode(...w.take()), "+OK\r\n");
 });
+
+/** Bytes as a byte string, for outputs too long to spread into fromCharCode. */
+function latin1(u: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < u.length; i += 8192) {
+    s += String.fromCharCode(...u.subarray(i, i + 8192));
+  }
+  return s;
+}
+
+// CONV-9: a script returning a self-referencing table gets a reply ~8000 levels deep (redis-server
+// 7.0.15 sends 7995 nested `*1` then `-ERR reached lua stack limit`).
+test("encodeReply writes a reply nested 10,000 levels deep in RESP2 and RESP3", () => {
+  const depth = 10_000;
+  let r: Reply = error("ERR reached lua stack limit");
+  for (let i = 0; i < depth; i++) r = array([r]);
+  const expected = "*1\r\n".repeat(depth) + "-ERR reached lua stack limit\r\n";
+  assert.equal(latin1(encodeReply(r, 2)), expected);
+  assert.equal(latin1(encodeReply(r, 3)), expected);
+});
+
+test("encodeReply writes every aggregate type nested 10,000 levels deep", () => {
+  let r: Reply = int(7);
+  let resp2 = ":7\r\n";
+  let resp3 = ":7\r\n";
+  for (let i = 0; i < 10_000; i++) {
+    switch (i % 4) {
+      case 0:
+        r = map([[bulk("k"), r]]);
+        resp2 = "*2\r\n$1\r\nk\r\n" + resp2;
+        resp3 = "%1\r\n$1\r\nk\r\n" + resp3;
+        break;
+      case 1:
+        r = set([r, int(2)]);
+        resp2 = "*2\r\n" + resp2 + ":2\r\n";
+        resp3 = "~2\r\n" + resp3 + ":2\r\n";
+        break;
+      case 2:
+        r = { type: "push", value: [r] };
+        resp2 = "*1\r\n" + resp2;
+        resp3 = ">1\r\n" + resp3;
+        break;
+      case 3:
+        r = { type: "attribute", attributes: [[bulk("a"), array([])]], value: array([r, NULL]) };
+        resp2 = "*2\r\n" + resp2 + "$-1\r\n";
+        resp3 = "|1\r\n$1\r\na\r\n*0\r\n*2\r\n" + resp3 + "_\r\n";
+        break;
+    }
+  }
+  assert.equal(latin1(encodeReply(r, 2)), resp2);
+  assert.equal(latin1(encodeReply(r, 3)), resp3);
+});
+
+test("ReplyWriter.write is all or nothing: a value that is not a reply throws TypeError", () => {
+  const bogus = { type: "bogus" } as unknown as Reply;
+  const w = new ReplyWriter();
+  w.write(OK, 2);
+  assert.throws(() => w.write(bogus, 2), TypeError);
+  assert.throws(() => w.write(array([int(1), bulk("x"), bogus]), 3), TypeError);
+  let deep: Reply = array([int(1), bogus]);
+  for (let i = 0; i < 5_000; i++) deep = array([deep]);
+  assert.throws(() => w.write(deep, 2), TypeError);
+  w.write(int(1), 2);
+  assert.equal(latin1(w.take()), "+OK\r\n:1\r\n");
+  // The shared writer behind encodeReply recovers too.
+  assert.throws(() => encodeReply(map([[bulk("k"), bogus]]), 3), TypeError);
+  assert.equal(latin1(encodeReply(OK, 3)), "+OK\r\n");
+});
+
+test("encodeReply writes 10,000 chained attributes (RESP2: only the reply)", () => {
+  let r: Reply = int(1);
+  for (let i = 0; i < 10_000; i++) r = { type: "attribute", attributes: [], value: r };
+  assert.equal(latin1(encodeReply(r, 2)), ":1\r\n");
+  assert.equal(latin1(encodeReply(r, 3)), "|0\r\n".repeat(10_000) + ":1\r\n");
+});

@@ -1,9 +1,14 @@
 /**
  * What the three RESP server runtimes (deno.ts, bun.ts, node.ts) share: their options, the handle
- * they return, and Valkey's address format.
+ * they return, Valkey's address format, and the last-resort handling of unexpected exceptions.
  *
  * @module
  */
+
+import { errInternal } from "../errors.ts";
+import { encodeReply } from "../resp/encode.ts";
+import { error } from "../resp/reply.ts";
+import type { Server } from "../server.ts";
 
 /** Options for `serve()`. */
 export interface ServeOptions {
@@ -55,4 +60,39 @@ export function onShutdown(target: { onShutdown: (() => void) | undefined }, sto
     previous?.();
     stop();
   };
+}
+
+/**
+ * Logs (level 3) an exception that escaped a client's handling: a bug, since Connection catches
+ * what it can. A failing log sink is ignored: nothing may end the process.
+ *
+ * @param server The server whose log receives it.
+ * @param e The exception.
+ * @param doing What was being done, for the log line.
+ */
+export function logInternal(server: Pick<Server, "log">, e: unknown, doing: string): void {
+  try {
+    server.log(
+      3,
+      `internal error while ${doing}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`,
+    );
+  } catch { /* ignored, see above */ }
+}
+
+/**
+ * {@link logInternal}, then the reply owed to the client before its connection is closed (its
+ * state is unknown): `-ERR internal error: …`.
+ *
+ * @param server The server whose log receives it.
+ * @param e The exception.
+ * @param doing What was being done, for the log line.
+ * @returns The error reply's bytes (the same in RESP2 and RESP3).
+ */
+export function internalErrorReply(
+  server: Pick<Server, "log">,
+  e: unknown,
+  doing: string,
+): Uint8Array {
+  logInternal(server, e, doing);
+  return encodeReply(error(errInternal(e)), 2);
 }

@@ -12,8 +12,10 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { Connection } from "../protocol/connection.ts";
 import { ReplyDecoder } from "../resp/decode.ts";
 import type { Reply } from "../resp/reply.ts";
+import { createServer } from "../../mod.ts";
 import { Server } from "../server.ts";
 import type { ServeHandle, ServeOptions } from "./_common.ts";
 
@@ -280,6 +282,157 @@ export function serveSuite(
     await handle.finished;
     for (const c of clients) await c.closedByServer();
     await assert.rejects(RawClient.connect(handle.port));
+  });
+
+  test(`${name} serve() answers the ~8000-level reply of a self-referencing table (CONV-9)`, {
+    skip,
+  }, async () => {
+    const serve = await load();
+    const server = await createServer();
+    const handle = await serve(server, { port: 0 });
+    try {
+      const script = "local a = {}; local b = {a}; a[1] = b; return a";
+      const c = await RawClient.connect(handle.port);
+      for (const resp of [2, 3]) {
+        if (resp === 3) {
+          c.send(command("HELLO", "3"));
+          assert.equal((await c.read(1))[0].type, "map");
+        }
+        c.send(command("EVAL", script, "0") + command("PING"));
+        const [reply, pong] = await c.read(2, 30_000);
+        // redis-server 7.0.15 sends 7995 levels, then `-ERR reached lua stack limit` (the spec
+        // allows an approximate depth).
+        let r = reply;
+        let depth = 0;
+        while (r.type === "array") {
+          assert.equal(r.value.length, 1, `level ${depth}`);
+          r = r.value[0];
+          depth++;
+        }
+        assert.ok(depth >= 1998, `depth ${depth}`);
+        assert.deepEqual(r, { type: "error", value: "ERR reached lua stack limit" });
+        assert.deepEqual(pong, { type: "status", value: "PONG" });
+      }
+      c.close();
+    } finally {
+      await handle.close();
+      server.scripting.engine?.close();
+    }
+  });
+
+  test(`${name} serve() answers exceptions with an internal error and serves on`, {
+    skip,
+  }, async () => {
+    const serve = await load();
+    const logged: string[] = [];
+    const server = new Server({ log: (level, message) => level === 3 && logged.push(message) });
+    // Faults no real command produces: a reply the encoder does not know, an exception that
+    // escapes execute().
+    const execute = server.execute.bind(server);
+    server.execute = (session, argv) => {
+      if (argv[0] === "BOGUS") return { type: "bogus" } as unknown as Reply;
+      if (argv[0] === "THROW") throw new Error("injected failure");
+      return execute(session, argv);
+    };
+    const handle = await serve(server, { port: 0 });
+    try {
+      const a = await RawClient.connect(handle.port);
+      const b = await RawClient.connect(handle.port);
+      a.send(command("BOGUS") + command("PING") + command("THROW") + command("SET", "k", "v"));
+      assert.deepEqual(await a.read(4), [
+        { type: "error", value: "ERR internal error: not a reply: type bogus" },
+        { type: "status", value: "PONG" },
+        { type: "error", value: "ERR internal error: injected failure" },
+        { type: "status", value: "OK" },
+      ]);
+      b.send(command("GET", "k"));
+      assert.deepEqual(await b.read(1), [{ type: "bulk", value: "v" }]);
+      assert.equal(logged.length, 2);
+      assert.match(logged[0], /^internal error while encoding a reply \(client 127\.0\.0\.1:/);
+      assert.match(logged[1], /^internal error while running 'THROW' .*injected failure/s);
+      a.close();
+      b.close();
+    } finally {
+      await handle.close();
+    }
+  });
+
+  test(`${name} serve() survives exceptions in blocking timeouts and late replies`, {
+    skip,
+  }, async () => {
+    const serve = await load();
+    const logged: string[] = [];
+    const server = new Server({ log: (level, message) => level === 3 && logged.push(message) });
+    const handle = await serve(server, { port: 0 });
+    const timeOut = server.blocking.timeOut.bind(server.blocking);
+    try {
+      const other = await RawClient.connect(handle.port);
+      // A late reply the encoder cannot write: the client gets the internal error instead and
+      // its connection goes on.
+      server.blocking.timeOut = (session) =>
+        server.blocking.unblock(session, { type: "bogus" } as unknown as Reply);
+      const a = await RawClient.connect(handle.port);
+      a.send(command("BLPOP", "list", "0.05") + command("PING"));
+      assert.deepEqual(await a.read(2), [
+        { type: "error", value: "ERR internal error: not a reply: type bogus" },
+        { type: "status", value: "PONG" },
+      ]);
+      // The timer itself throws: the blocked state is unknown, so the client gets the error,
+      // then its connection is closed.
+      server.blocking.timeOut = () => {
+        throw new Error("injected timer failure");
+      };
+      const c = await RawClient.connect(handle.port);
+      c.send(command("BLPOP", "list", "0.05"));
+      assert.deepEqual(await c.read(1), [
+        { type: "error", value: "ERR internal error: injected timer failure" },
+      ]);
+      await c.closedByServer();
+      other.send(command("PING"));
+      assert.deepEqual(await other.read(1), [{ type: "status", value: "PONG" }]);
+      assert.equal(logged.length, 2);
+      assert.match(logged[1], /timing out a blocked command.*injected timer failure/s);
+      a.close();
+      other.close();
+    } finally {
+      server.blocking.timeOut = timeOut;
+      await handle.close();
+    }
+  });
+
+  test(`${name} serve() answers an exception from Connection.receive, then drops that client`, {
+    skip,
+  }, async () => {
+    const serve = await load();
+    const logged: string[] = [];
+    const server = new Server({ log: (level, message) => level === 3 && logged.push(message) });
+    const handle = await serve(server, { port: 0 });
+    // The runtime's last resort, for a bug in Connection itself.
+    const receive = Object.getOwnPropertyDescriptor(Connection.prototype, "receive")!;
+    Object.defineProperty(Connection.prototype, "receive", {
+      ...receive,
+      value(this: Connection, chunk: Uint8Array): Uint8Array {
+        if (String.fromCharCode(...chunk).includes("CRASH")) throw new Error("injected bug");
+        return receive.value.call(this, chunk);
+      },
+    });
+    try {
+      const other = await RawClient.connect(handle.port);
+      const c = await RawClient.connect(handle.port);
+      c.send("CRASH\r\n");
+      assert.deepEqual(await c.read(1), [
+        { type: "error", value: "ERR internal error: injected bug" },
+      ]);
+      await c.closedByServer();
+      other.send(command("PING"));
+      assert.deepEqual(await other.read(1), [{ type: "status", value: "PONG" }]);
+      assert.equal(logged.length, 1);
+      assert.match(logged[0], /^internal error while handling input from 127\.0\.0\.1:/);
+      other.close();
+    } finally {
+      Object.defineProperty(Connection.prototype, "receive", receive);
+      await handle.close();
+    }
   });
 
   test(`${name} serve() stops on SHUTDOWN`, { skip }, async () => {

@@ -9,7 +9,8 @@
  *
  * Options: `--port <n>` (default 6379, 0 = any free port), `--bind <addr>` (default 127.0.0.1),
  * `--requirepass <password>`. Prints one line, `evalkit <version> listening on <addr>:<port>
- * (<runtime>)`, and runs until SIGINT, SIGTERM or a SHUTDOWN command.
+ * (<runtime>)`, and runs until SIGINT, SIGTERM or a SHUTDOWN command. Log lines of level 3
+ * (warnings: internal errors, scripts' `LOG_WARNING`) go to stderr.
  *
  * @module
  */
@@ -89,7 +90,10 @@ async function main(): Promise<number> {
     return args === USAGE ? 0 : 2;
   }
   const runtime = detectRuntime();
-  const server = await createServer(args.server);
+  const log = (level: number, message: string) => {
+    if (level >= 3) console.error(`evalkit: ${message}`);
+  };
+  const server = await createServer({ ...args.server, log });
   let handle: ServeHandle;
   try {
     handle = await serveOn(runtime, server, args.serve);

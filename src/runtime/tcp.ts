@@ -44,7 +44,15 @@ export function connectTcp(options: ConnectOptions, handlers: SocketHandlers): P
         close: () => void socket.destroy(),
       });
     });
-    socket.on("data", (chunk: Uint8Array) => handlers.data(chunk));
+    socket.on("data", (chunk: Uint8Array) => {
+      try {
+        handlers.data(chunk);
+      } catch (e) {
+        // Thrown from a socket callback it would end the process: fail this connection with it.
+        failure ??= e instanceof Error ? e : new Error(String(e));
+        socket.destroy();
+      }
+    });
     socket.on("error", (e: Error) => {
       failure ??= e;
     });

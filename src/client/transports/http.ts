@@ -175,17 +175,33 @@ function jsonToReply(value: Json, top: boolean): Reply {
     if (top && value === "OK") return { type: "status", value: "OK" };
     return { type: "bulk", value: atob(value) };
   }
-  if (Array.isArray(value)) {
-    return {
-      type: "array",
-      value: value.map((v) => jsonToReply(v, false)),
-    };
-  }
+  if (Array.isArray(value)) return jsonArrayToReply(value);
   throw new ConnectionError(`unexpected value in an answer: ${JSON.stringify(value)}`);
+}
+
+// With an explicit stack, not recursion: replies can be nested thousands of levels deep (CONV-9).
+function jsonArrayToReply(root: readonly Json[]): Reply {
+  const stack: { items: readonly Json[]; out: Reply[] }[] = [{ items: root, out: [] }];
+  for (;;) {
+    const f = stack[stack.length - 1];
+    if (f.out.length === f.items.length) {
+      stack.pop();
+      const r: Reply = { type: "array", value: f.out };
+      if (stack.length === 0) return r;
+      stack[stack.length - 1].out.push(r);
+    } else {
+      const v = f.items[f.out.length];
+      if (Array.isArray(v)) stack.push({ items: v, out: [] });
+      else f.out.push(jsonToReply(v, false));
+    }
+  }
 }
 
 /** JSON.parse keeping integers beyond 2^53 exact where the runtime exposes number source text. */
 function parseJson(text: string): Json {
+  // A reviver makes JSON.parse recurse once per nesting level, too deep for CONV-9's reply: use
+  // it only when the text may hold an integer beyond 2^53 (16 digits or more in a row).
+  if (!/[0-9]{16}/.test(text)) return JSON.parse(text);
   return JSON.parse(text, (_key, value, context?: { source?: string }) => {
     if (typeof value === "number" && !Number.isSafeInteger(value)) {
       const source = context?.source;

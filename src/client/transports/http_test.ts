@@ -101,3 +101,29 @@ test("HTTP client request timeout raises TimeoutError", async () => {
   assert.equal(await client.customCommand(["PING"]), "PONG");
   await client.close();
 });
+
+// CONV-9: a self-referencing table's reply is ~8000 nested one-element arrays (redis-server
+// 7.0.15: 7995), the innermost element being `ERR reached lua stack limit`.
+test("HTTP client reads the ~8000-level reply of a self-referencing table", async () => {
+  const server = await createServer();
+  const handler = createHandler(server, { token: TOKEN });
+  const client = await createClient("http://evalkit.test", {
+    token: TOKEN,
+    fetch: async (request) => await handler.fetch(request),
+  });
+  let v = await client.invokeScript(
+    new Script("local a = {}; local b = {a}; a[1] = b; return a"),
+  );
+  let depth = 0;
+  while (Array.isArray(v)) {
+    assert.equal(v.length, 1, `level ${depth}`);
+    v = v[0];
+    depth++;
+  }
+  assert.ok(depth >= 1998, `depth ${depth}`);
+  // Errors inside arrays reach an HTTP client as strings (Upstash dialect).
+  assert.equal(v, "ERR reached lua stack limit");
+  assert.equal(await client.invokeScript(new Script("return 'still usable'")), "still usable");
+  await client.close();
+  server.scripting.engine?.close();
+});

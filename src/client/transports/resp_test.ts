@@ -157,3 +157,30 @@ test("encodeCommands writes RESP arrays of bulk strings, bytes as is", () => {
     "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n\xff\x00\r\n*1\r\n$4\r\nPING\r\n",
   );
 });
+
+/** Depth of one-element arrays down to a non-array, and that non-array (iteratively). */
+function unnest(v: unknown): { depth: number; core: unknown } {
+  let depth = 0;
+  while (Array.isArray(v)) {
+    assert.equal(v.length, 1, `level ${depth}`);
+    v = v[0];
+    depth++;
+  }
+  return { depth, core: v };
+}
+
+// CONV-9: redis-server 7.0.15 answers a self-referencing table with 7995 nested one-element
+// arrays, the innermost element being `-ERR reached lua stack limit`.
+test("RESP client reads the ~8000-level reply of a self-referencing table", withRedis, async () => {
+  const { port } = await redisWith();
+  const script = new Script("local a = {}; local b = {a}; a[1] = b; return a");
+  for (const protocol of [2, 3] as const) {
+    const client = await createClient(`redis://127.0.0.1:${port}`, { protocol });
+    const { depth, core } = unnest(await client.invokeScript(script));
+    assert.equal(depth, 7995);
+    assert.ok(core instanceof RequestError);
+    assert.equal(core.message, "ERR reached lua stack limit");
+    assert.equal(await client.invokeScript(new Script("return 'still usable'")), "still usable");
+    await client.close();
+  }
+});
