@@ -66,6 +66,14 @@ export function errWrongArity(name: string): Bytes {
   return `ERR wrong number of arguments for '${name}' command`;
 }
 
+/**
+ * An unexpected exception inside evalkit (a bug; logged at level 3): the reply of the command it
+ * broke, or the last reply of a connection it left in an unknown state. Not a Valkey text.
+ */
+export function errInternal(e: unknown): Bytes {
+  return wireError(`ERR internal error: ${e instanceof Error ? e.message : String(e)}`);
+}
+
 /** What C's `%s` prints of a byte string: up to its first NUL byte. */
 function cString(b: Bytes): Bytes {
   const i = b.indexOf("\0");
@@ -242,6 +250,12 @@ export const ERR_SCRIPT_DEBUG_OPTION = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
 export const ERR_SCRIPT_DEBUG_UNSUPPORTED =
   "ERR SCRIPT DEBUG YES/SYNC is not supported by evalkit (no Lua debugger)";
 export const ERR_NOTBUSY = "NOTBUSY No scripts in execution right now.";
+/** BUSY-3, BUSY-4 (Redis 7.0 says `BUSY Redis is busy running a script. …`). */
+export const ERR_BUSY =
+  "BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+/** BUSY-5 step 3 */
+export const ERR_UNKILLABLE =
+  "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
 export const ERR_SHEBANG_INVALID = "ERR Invalid script shebang";
 export const ERR_SHEBANG_INVALID_ENGINE = "ERR Invalid engine in script shebang";
 /** FLAG-3 */
@@ -268,6 +282,38 @@ export const ERR_SCRIPT_WRITE_IN_RO = "ERR Write commands are not allowed from r
 export const ERR_NO_SCRIPT_ENGINE =
   "ERR scripting is not available: create the server with createServer()";
 
+// ---- server-state gates: flags, maxmemory, replica, cluster (spec §1.2, §9.3, §12, §13, §16) ----
+
+/** processCommand: a write on a read-only replica (FLAG-8; CALL-10 inside scripts). */
+export const ERR_READONLY_REPLICA = "READONLY You can't write against a read only replica.";
+/** processCommand: a command without the `stale` flag on a stale replica (FLAG-7, FLAG-8). */
+export const ERR_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+/** CLU-4: the keys of one client command (or of a whole transaction) in different slots. */
+export const ERR_CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
+/** SELECT of a db other than 0 in cluster mode. */
+export const ERR_SELECT_CLUSTER = "ERR SELECT is not allowed in cluster mode";
+/** §9.3 step 4 (FLAG-11). */
+export const ERR_SCRIPT_STALE_REPLICA = "ERR Can not execute the command on a stale replica";
+/** FLAG-12 */
+export const ERR_SCRIPT_NO_CLUSTER = "ERR Can not run script on cluster, 'no-cluster' flag is set.";
+/** FLAG-15 backstop (state changed after the command-level check). */
+export const ERR_SCRIPT_READONLY_REPLICA =
+  "READONLY Can not run script with write flag on readonly replica";
+/** FLAG-15 backstop. */
+export const ERR_SCRIPT_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.";
+/** FLAG-15 backstop. */
+export const ERR_SCRIPT_OOM =
+  "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+/** CLU-6: one command of a script names keys of different slots (name: lowercase full name). */
+export function errScriptCrossSlotCommand(name: string): Bytes {
+  return `ERR Command '${name}' in script attempted to access keys that don't hash to the same slot`;
+}
+/** CLU-7 */
+export const ERR_SCRIPT_CROSS_SLOT =
+  "ERR Script attempted to access keys that do not hash to the same slot";
+
 // ---- data types ----
 
 /** zslParseRange: a ZRANGEBYSCORE-style bound that strtod rejects or that is NaN. */
@@ -291,8 +337,19 @@ export const LUA_EXECUTION_FAILURE = "execution failure";
 export const ERR_LUA_UNKNOWN_ERROR = "ERR unknown error";
 /** BUSY-6 */
 export const ERR_SCRIPT_KILLED = "ERR Script killed by user with SCRIPT KILL.";
-/** A run past its `deadlineMs` (evalkit's hard time limit; no Valkey equivalent). */
-export const ERR_SCRIPT_DEADLINE = "ERR Script exceeded the time limit.";
+/**
+ * A run past its hard time limit (`scriptTimeLimitMs`: evalkit only, no Valkey equivalent). The
+ * script was aborted at its next check; `wrote` says whether it had run a write command, whose
+ * effects stay (no rollback, as after any script error).
+ */
+export function errScriptTimeLimit(ms: number, wrote: boolean): Bytes {
+  const what = wrote
+    ? "it had already written to the dataset; its writes were kept"
+    : "no writes were made";
+  return `ERR Script exceeded the time limit of ${Math.round(ms)} ms and was aborted (${what}).`;
+}
+/** The EVAL caller's reply when SHUTDOWN NOSAVE stops a busy script (evalkit only, BUSY-4). */
+export const ERR_SCRIPT_SHUTDOWN = "ERR Script killed by SHUTDOWN NOSAVE.";
 /** CONV-9 */
 export const ERR_LUA_STACK_LIMIT = "ERR reached lua stack limit";
 /** CALL-1 */

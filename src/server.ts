@@ -9,6 +9,7 @@ import { asciiLower, type Bytes } from "./bytes.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { Config, isLocalSession } from "./config.ts";
 import {
+  ERR_BUSY,
   ERR_DEBUG_NOT_ALLOWED,
   ERR_NO_MULTI,
   ERR_NOAUTH,
@@ -26,7 +27,8 @@ import type { CommandContext, CommandSpec } from "./commands/spec.ts";
 import { COMMAND_TABLE } from "./commands/table.ts";
 import { Scripting } from "./scripting/eval.ts";
 import { provideInfoFields } from "./info.ts";
-import { Blocking } from "./blocking.ts";
+import { BLOCKED, Blocking } from "./blocking.ts";
+import { Gates } from "./gates.ts";
 
 /** Result of looking a command up: the spec to run and its full lowercase name. */
 export interface Lookup {
@@ -35,6 +37,15 @@ export interface Lookup {
   readonly fullName: string;
   /** The container, for subcommands. */
   readonly parent?: CommandSpec;
+}
+
+/** Options of {@link Server.execute} and {@link Server.executeAsync}. */
+export interface ExecuteOptions {
+  /**
+   * Hard time limit, in ms, for the scripts this call runs, counted from the call's start (see
+   * ServerOptions.scriptTimeLimitMs for the server-wide one; the smaller applies).
+   */
+  readonly scriptTimeLimitMs?: number;
 }
 
 /** Counters shown by INFO stats (reset by CONFIG RESETSTAT unless noted). */
@@ -77,6 +88,10 @@ export class Server {
   readonly scripting: Scripting;
   /** Clients blocked on keys (BLPOP, BZPOPMIN…) and the keys they wait on. */
   readonly blocking: Blocking = new Blocking(this);
+  /** Cluster, maxmemory and replica checks before commands run (spec §1.2 steps 3–5). */
+  readonly gates: Gates;
+  /** Uniform numbers in [0, 1) for eviction sampling and LFU counters (ServerOptions.random). */
+  readonly random: () => number;
   stats: Stats = newStats();
   /** Live sessions (CLIENT LIST). */
   readonly sessions: Set<Session> = new Set();
@@ -101,6 +116,8 @@ export class Server {
     this.clock = options.clock ?? systemClock();
     this.#log = options.log ?? (() => {});
     this.config = new Config(this.options);
+    this.gates = new Gates(this, this.options.stale);
+    this.random = options.random ?? Math.random;
     this.startedAt = this.clock.now();
     this.keyspace = new Keyspace(this.options.databases, {
       modified: (db, key) => {
@@ -112,7 +129,11 @@ export class Server {
       },
     });
     this.#commands = new Map(COMMAND_TABLE.map((c) => [c.name, c]));
-    const scripting = this.scripting = new Scripting(options.scriptEngine);
+    const scripting = this.scripting = new Scripting(
+      options.scriptEngine,
+      options.scriptTimeLimitMs,
+      options.clock === undefined,
+    );
     provideInfoFields(this, {
       used_memory_vm_eval: () => scripting.engine?.memoryUsed() ?? 0,
       used_memory_scripts_eval: () => scripting.cache.memory,
@@ -134,6 +155,7 @@ export class Server {
 
   /** Forgets a session (connection closed). */
   closeSession(session: Session): void {
+    this.scripting.detach(session);
     this.unwatchAll(session);
     this.blocking.detach(session);
     this.sessions.delete(session);
@@ -189,8 +211,25 @@ export class Server {
   /**
    * Runs one command for a client and returns its reply. Never throws for bad input: every
    * failure is an error reply.
+   *
+   * For a session without a transport that can wait (see {@link executeAsync}), a script always
+   * runs to its end here: nothing else can run meanwhile, so other callers never see BUSY from
+   * it, and only a hard time limit (`options.scriptTimeLimitMs`, ServerOptions) can stop it.
+   *
+   * @param session The client.
+   * @param argv The command and its arguments.
+   * @param options `scriptTimeLimitMs`: each script this call runs is aborted once that many ms
+   *   have passed since the call started (EXEC's scripts share the budget), with
+   *   `ERR Script exceeded the time limit of <n> ms and was aborted (…)`, the text saying whether
+   *   the script had written (its writes stay).
+   * @returns The reply.
    */
-  execute(session: Session, argv: readonly Bytes[]): Reply {
+  execute(session: Session, argv: readonly Bytes[], options?: ExecuteOptions): Reply {
+    if (options?.scriptTimeLimitMs !== undefined) {
+      const ms = options.scriptTimeLimitMs;
+      if (!(ms >= 0)) throw new RangeError("scriptTimeLimitMs must be a non-negative number");
+      return this.scripting.withTimeLimit(ms, () => this.execute(session, argv));
+    }
     const now = this.clock.now();
     session.lastInteraction = now;
     if (argv.length === 0) return error(errUnknownCommand([""]));
@@ -212,6 +251,16 @@ export class Server {
       rejection = ERR_NOAUTH;
     } else if (session.multi !== null && spec.flags.includes("no_multi")) {
       rejection = ERR_NO_MULTI;
+    } else if (this.gates.active) {
+      // Cluster slots, maxmemory (evicting first), read-only / stale replica (§1.2 steps 3–5).
+      const denied = this.gates.check(session, found, argv, now);
+      // A cluster redirection has flagged or discarded the transaction itself: no EXECABORT.
+      if (denied?.redirect) return this.#rejected(new ReplyError(denied.text));
+      rejection = denied?.text;
+    }
+    // A script suspended past busy-reply-threshold: only allow_busy commands (§1.2 step 6, BUSY-3).
+    if (rejection === undefined && this.scripting.busy && !spec.flags.includes("allow_busy")) {
+      rejection = ERR_BUSY;
     }
     if (rejection !== undefined) {
       if (fullName === "exec") return this.#rejectExec(session, new ReplyError(rejection));
@@ -225,8 +274,48 @@ export class Server {
     const reply = this.call(session, found, argv, now, false);
     // handleClientsBlockedOnKeys: serve clients waiting on keys this command (or the EXEC or
     // script it ran) wrote.
-    if (this.blocking.hasReadyKeys) this.blocking.handleReadyKeys();
+    // (A suspended script's writes wait for its end: scripting/eval.ts serves them then.)
+    if (this.blocking.hasReadyKeys && !this.scripting.busy) this.blocking.handleReadyKeys();
     return reply;
+  }
+
+  /**
+   * Runs one command like {@link execute}, for callers that can wait (the HTTP handler, async
+   * embedders): a script that runs past busy-reply-threshold is suspended and resumed from the
+   * event loop, so that meanwhile other clients are answered (BUSY, or the allow_busy commands:
+   * SCRIPT KILL, SHUTDOWN NOSAVE…), and the promise resolves with its reply when it ends.
+   * Anything else resolves at once. The session must not belong to a RESP connection (those
+   * suspend through their own waker).
+   *
+   * @param session The client.
+   * @param argv The command and its arguments.
+   * @param options As for {@link execute}.
+   * @returns The reply.
+   */
+  executeAsync(
+    session: Session,
+    argv: readonly Bytes[],
+    options?: ExecuteOptions,
+  ): Promise<Reply> {
+    const scripting = this.scripting;
+    if (scripting.canSuspend(session) || this.blocking.canBlock(session)) {
+      throw new TypeError("evalkit: executeAsync() on a session that has a transport attached");
+    }
+    let resolve!: (reply: Reply) => void;
+    const late = new Promise<Reply>((r) => resolve = r);
+    scripting.attach(session, resolve);
+    let reply: Reply;
+    try {
+      reply = this.execute(session, argv, options);
+    } catch (e) {
+      scripting.detach(session);
+      throw e;
+    }
+    if (reply !== BLOCKED) {
+      scripting.detach(session);
+      return Promise.resolve(reply);
+    }
+    return late.finally(() => scripting.detach(session));
   }
 
   /**
@@ -378,6 +467,11 @@ export class Server {
     session.multiError = false;
     this.unwatchAll(session);
     return this.#rejected(new ReplyError(errExecAbort(e.text)));
+  }
+
+  /** Counts an error reply delivered after its command returned (a suspended script's). */
+  countErrorReply(text: Bytes): void {
+    this.#countError(text);
   }
 
   /** afterErrorReply: counts the error under its code (the text up to the first space). */

@@ -47,12 +47,6 @@ export class Session {
   addr = "";
   /** Local address for CLIENT LIST/INFO. */
   laddr = "";
-  /**
-   * Hard time limit of the scripts this client runs, as a `performance.now()` time: a script
-   * still running then is aborted (set by the HTTP handler's `scriptTimeLimitMs`). None when
-   * undefined.
-   */
-  scriptDeadline: number | undefined = undefined;
   /** Library name / version (CLIENT SETINFO). */
   libName: Bytes = "";
   libVer: Bytes = "";

@@ -17,6 +17,7 @@ import {
   ERR_HELLO_PROTOVER,
   ERR_INVALID_CLIENT_ID,
   ERR_NOPROTO,
+  ERR_SELECT_CLUSTER,
   ERR_SYNTAX,
   ERR_WRONGPASS,
   errClientType,
@@ -148,6 +149,7 @@ function auth(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 function select(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const id = toInt32(argv[1]);
+  if (id !== 0 && ctx.server.config.clusterEnabled) throw new ReplyError(ERR_SELECT_CLUSTER);
   const dbs = ctx.server.keyspace.dbs;
   if (id < 0 || id >= dbs.length) throw new ReplyError(ERR_DB_INDEX);
   // Inside a script SELECT lasts for the rest of the run only (the caller's db is untouched).

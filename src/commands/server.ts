@@ -12,10 +12,12 @@
 
 import { type Bytes, eqIgnoreCase } from "../bytes.ts";
 import {
+  ERR_BUSY,
   ERR_DB_INDEX,
   ERR_DEBUG_PROTOCOL,
   ERR_NO_SHUTDOWN,
   ERR_RESP2_UNSUPPORTED,
+  ERR_SCRIPT_SHUTDOWN,
   ERR_SWAPDB_FIRST,
   ERR_SWAPDB_SECOND,
   ERR_SYNTAX,
@@ -116,8 +118,11 @@ function shutdown(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   // A shutdown is never pending in evalkit: it happens at once.
   if (abort) throw new ReplyError(ERR_NO_SHUTDOWN);
   const { server } = ctx;
+  // BUSY-4: a busy script lets only SHUTDOWN NOSAVE through; the script stops, writes kept.
+  if (server.scripting.busy && !nosave) throw new ReplyError(ERR_BUSY);
   server.shutdownRequested = true;
   ctx.session.closeAfterReply = true;
+  server.scripting.abort(ERR_SCRIPT_SHUTDOWN);
   server.onShutdown?.();
   return OK;
 }

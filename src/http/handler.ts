@@ -20,6 +20,13 @@
  * (a pipeline or transaction), and MULTI / EXEC / DISCARD / WATCH are refused (use `/multi-exec`).
  * Blocking commands (BLPOP…) answer at once, as if their timeout had elapsed.
  *
+ * Busy scripts (spec §14): a script that runs past `busy-reply-threshold` yields to the event
+ * loop; its request gets the reply when it ends, while other requests (and RESP clients) get
+ * `400 {"error":"BUSY Valkey is busy running a script. …"}`, except the allow_busy commands:
+ * `["SCRIPT","KILL"]` stops it (its request then gets `ERR Script killed by user with SCRIPT
+ * KILL. …`), `["SHUTDOWN","NOSAVE"]` too. Scripts inside `/multi-exec` run to their end (EXEC is
+ * not suspended half-way).
+ *
  * @module
  */
 
@@ -45,7 +52,7 @@ import {
 } from "../errors.ts";
 import { ReplyWriter } from "../resp/encode.ts";
 import { error, type Reply } from "../resp/reply.ts";
-import type { Server } from "../server.ts";
+import type { ExecuteOptions, Server } from "../server.ts";
 import type { Session } from "../session.ts";
 import {
   errorObject,
@@ -105,8 +112,9 @@ export interface HandlerOptions {
   /**
    * Hard time limit, in milliseconds, for the scripts of one request (edge CPU budgets): every
    * script of the request (EVAL, EVALSHA, in a pipeline or transaction too) shares the budget,
-   * counted from when its body has been read. A script past it is aborted with
-   * `ERR Script exceeded the time limit. …`; writes it already made stay. Default: none.
+   * counted from when its body has been read. A script past it is aborted with `ERR Script
+   * exceeded the time limit of <n> ms and was aborted (…).` (`<n>`: what was left of the budget
+   * when it started; the text says whether it had written; writes it made stay). Default: none.
    */
   readonly scriptTimeLimitMs?: number;
 }
@@ -204,9 +212,10 @@ export function createHandler(server: Server, options: HandlerOptions = {}): Hon
     const session = server.createSession();
     // The bearer token is this transport's AUTH.
     if (token !== undefined) session.authenticated = true;
-    if (limit !== undefined) session.scriptDeadline = performance.now() + limit;
     return session;
   };
+  /** When the script budget of a request whose body has just been read runs out. */
+  const deadline = (): number => limit === undefined ? Infinity : performance.now() + limit;
 
   const batch = (kind: Batch) => async (c: Context) => {
     const format = responseFormat(c, kind);
@@ -218,9 +227,11 @@ export function createHandler(server: Server, options: HandlerOptions = {}): Hon
     const commands = toArgvList(parsed.value);
     if (commands === undefined) return json(c, errorObject(ERR_HTTP_NOT_A_COMMAND_LIST), 400);
     const session = open();
+    const until = deadline();
     try {
       if (kind === "pipeline") {
-        const replies = commands.map((argv) => execute(server, session, argv));
+        const replies: Reply[] = [];
+        for (const argv of commands) replies.push(await execute(server, session, argv, until));
         if (format.resp2) return resp2(c, replies, 200);
         return json(c, `[${replies.map((r) => resultObject(r, format.base64)).join(",")}]`, 200);
       }
@@ -231,7 +242,7 @@ export function createHandler(server: Server, options: HandlerOptions = {}): Hon
           return json(c, errorObject(errHttpTransaction(name)), 400);
         }
       }
-      const reply = transaction(server, session, commands);
+      const reply = transaction(server, session, commands, until);
       if (reply.type === "error") return json(c, errorObject(reply.value), 400);
       // EXEC answers an array here (no WATCH can make it null).
       const items = reply.type === "array" ? reply.value : [reply];
@@ -280,11 +291,11 @@ export function createHandler(server: Server, options: HandlerOptions = {}): Hon
   });
 
   /** Runs one command in its own session and answers it. */
-  const single = (c: Context, argv: Bytes[], format: Format): Response => {
+  const single = async (c: Context, argv: Bytes[], format: Format): Promise<Response> => {
     const session = open();
     let reply: Reply;
     try {
-      reply = execute(server, session, argv);
+      reply = await execute(server, session, argv, deadline());
     } finally {
       server.closeSession(session);
     }
@@ -298,24 +309,40 @@ export function createHandler(server: Server, options: HandlerOptions = {}): Hon
 
 const utf8 = new TextDecoder("utf-8");
 
+/** What is left of a request's script budget, as execute() options. */
+function budget(deadline: number): ExecuteOptions | undefined {
+  if (deadline === Infinity) return undefined;
+  return { scriptTimeLimitMs: Math.max(0, deadline - performance.now()) };
+}
+
 /**
- * Runs one plain command (outside MULTI). The one place a request reaches the server: when the
- * busy-script mechanism lands (scripts that yield to the event loop past busy-reply-threshold),
- * this is where the handler awaits the reply, and BUSY / SCRIPT KILL then need nothing here.
+ * Runs one plain command (outside MULTI). The one place a request reaches the server: a script
+ * past busy-reply-threshold is suspended (Server.executeAsync) and this awaits its reply, while
+ * other requests get BUSY or run SCRIPT KILL.
  */
-function execute(server: Server, session: Session, argv: Bytes[]): Reply {
+function execute(
+  server: Server,
+  session: Session,
+  argv: Bytes[],
+  deadline: number,
+): Promise<Reply> {
   const name = asciiLower(argv[0]);
-  if (TRANSACTION_COMMANDS.has(name)) return error(errHttpTransaction(name));
-  return server.execute(session, argv);
+  if (TRANSACTION_COMMANDS.has(name)) return Promise.resolve(error(errHttpTransaction(name)));
+  return server.executeAsync(session, argv, budget(deadline));
 }
 
 /** MULTI, the commands, EXEC — synchronously, so nothing can interleave. */
-function transaction(server: Server, session: Session, commands: Bytes[][]): Reply {
+function transaction(
+  server: Server,
+  session: Session,
+  commands: Bytes[][],
+  deadline: number,
+): Reply {
   const multi = server.execute(session, ["MULTI"]);
   if (multi.type === "error") return multi;
   // Queueing errors (unknown command, arity…) make EXEC answer EXECABORT, as in Valkey.
   for (const argv of commands) server.execute(session, argv);
-  return server.execute(session, ["EXEC"]);
+  return server.execute(session, ["EXEC"], budget(deadline));
 }
 
 /** Reads the `Upstash-Encoding` and `Upstash-Response-Format` headers; a string is an error. */

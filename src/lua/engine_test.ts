@@ -4,6 +4,8 @@ import { ReplyError } from "../errors.ts";
 import { bulk, error, int, NULL, type Reply } from "../resp/reply.ts";
 import { sha1hex } from "../sha1.ts";
 import { createLuaEngine } from "./engine.ts";
+import { SUSPENDED } from "../scripting/engine.ts";
+import type { ScriptHost } from "../scripting/engine.ts";
 import { fakeHost, runScript, suffix } from "./_test_host.ts";
 
 const engine = await createLuaEngine({ maxMemoryBytes: 96 * 1024 * 1024 });
@@ -197,6 +199,16 @@ test("lastErrorFromCommand tells command errors from Lua errors (ERR-9)", () => 
   assert.equal(engine.lastErrorFromCommand, false);
 });
 
+/** A host whose tick kills the run after `ms` (what RunContext's hard time limit does). */
+const deadlineHost = (ms: number) => {
+  const start = performance.now();
+  return fakeHost({
+    tick() {
+      if (performance.now() - start >= ms) engine.kill("ERR Script exceeded the time limit.");
+    },
+  });
+};
+
 test("a script hitting the deadline is aborted and the engine stays usable", () => {
   for (
     const body of [
@@ -208,7 +220,7 @@ test("a script hitting the deadline is aborted and the engine stays usable", () 
     ]
   ) {
     const t0 = performance.now();
-    const reply = runScript(engine, body, [], [], fakeHost(), { deadlineMs: 50 });
+    const reply = runScript(engine, body, [], [], deadlineHost(50));
     assert.deepEqual(reply, rt(body, "ERR Script exceeded the time limit."), body);
     assert.ok(performance.now() - t0 < 2000);
     assert.deepEqual(run("return 1"), int(1));
@@ -216,7 +228,7 @@ test("a script hitting the deadline is aborted and the engine stays usable", () 
   // A coroutine that swallows the kill still stops the script.
   const body = "local co = coroutine.create(function() while true do end end) " +
     "local r = {coroutine.resume(co)} return 1";
-  assert.equal(runScript(engine, body, [], [], fakeHost(), { deadlineMs: 50 }).type, "error");
+  assert.equal(runScript(engine, body, [], [], deadlineHost(50)).type, "error");
 });
 
 test("kill() from the host's tick aborts the run (BUSY-6)", () => {
@@ -306,7 +318,7 @@ test("a throwing host becomes a Lua error and the engine keeps working", () => {
   assert.equal(run(body2).type, "error");
   // Hooks still fire after it (a JS exception through wasm would have disabled them).
   assert.deepEqual(
-    runScript(engine, "while true do end", [], [], fakeHost(), { deadlineMs: 20 }).type,
+    runScript(engine, "while true do end", [], [], deadlineHost(20)).type,
     "error",
   );
 });
@@ -372,4 +384,146 @@ test("KEYS and ARGV are binary-safe (ENV-10)", () => {
   assert.equal(host.kv.get(key), all);
   const big = "\x80".repeat(70_000) + "end";
   assert.deepEqual(runScript(engine, "return ARGV[1]", [], [big]), bulk(big));
+});
+
+// ---- suspendable runs (busy scripts, spec §14) ----
+
+/** Runs `body` as a suspendable run, resuming until it ends; counts the suspensions. */
+function drive(
+  body: string,
+  host: ScriptHost = fakeHost({ tick: () => true }),
+  keys: string[] = [],
+  args: string[] = [],
+): { reply: Reply; yields: number } {
+  let reply = runScript(engine, body, keys, args, host, { suspendable: true });
+  let yields = 0;
+  while (reply === SUSPENDED) {
+    assert.equal(engine.running, true);
+    assert.equal(engine.suspended, true);
+    yields++;
+    reply = engine.resume();
+  }
+  assert.equal(engine.running, false);
+  assert.equal(engine.suspended, false);
+  return { reply, yields };
+}
+
+const LOOP = "local s = 0 for i = 1, 3e6 do s = s + i % 7 end return s";
+const LOOP_RESULT = int(8999997);
+
+test("a suspendable run yields where tick asks and resumes to the same result", () => {
+  const { reply, yields } = drive(LOOP);
+  assert.deepEqual(reply, LOOP_RESULT);
+  assert.ok(yields >= 10, String(yields));
+  assert.deepEqual(runScript(engine, LOOP), LOOP_RESULT);
+  // Not suspendable: tick's wish is ignored.
+  assert.deepEqual(runScript(engine, LOOP, [], [], fakeHost({ tick: () => true })), LOOP_RESULT);
+  assert.throws(() => engine.resume(), TypeError);
+});
+
+test("a suspended run blocks every other use of the engine", () => {
+  const r = runScript(engine, LOOP, [], [], fakeHost({ tick: () => true }), { suspendable: true });
+  assert.equal(r, SUSPENDED);
+  assert.throws(() => run("return 1"), TypeError);
+  assert.throws(() => engine.compile(sha1hex("return 2"), "return 2"), TypeError);
+  assert.throws(() => engine.flush(), TypeError);
+  let reply = engine.resume();
+  while (reply === SUSPENDED) reply = engine.resume();
+  assert.deepEqual(reply, LOOP_RESULT);
+});
+
+test("kill() while suspended aborts at the first instruction after resume (BUSY-6)", () => {
+  for (
+    const body of [
+      "while true do end",
+      "while true do pcall(function() while true do end end) end",
+      "while true do local ok = pcall(error, 'x') end",
+      "while true do xpcall(function() while true do end end, function(e) return e end) end",
+      "local t = {} while true do t[#t % 100 + 1] = cjson.encode({1, 2, 3}) end",
+    ]
+  ) {
+    const r = runScript(engine, body, [], [], fakeHost({ tick: () => true }), {
+      suspendable: true,
+    });
+    assert.equal(r, SUSPENDED, body);
+    // Yields happen inside pcall, xpcall and library code too (continuations).
+    let reply = engine.resume();
+    for (let i = 0; i < 3 && reply === SUSPENDED; i++) reply = engine.resume();
+    assert.equal(reply, SUSPENDED, body);
+    engine.kill();
+    reply = engine.resume();
+    assert.deepEqual(reply, rt(body, "ERR Script killed by user with SCRIPT KILL."), body);
+    assert.deepEqual(run("return 1"), int(1));
+    assert.deepEqual(drive(LOOP).reply, LOOP_RESULT);
+  }
+});
+
+test("a table.sort comparator or a gsub callback is no yield point; kill still works there", () => {
+  let ticks = 0;
+  const counting = fakeHost({
+    tick() {
+      ticks++;
+      return true;
+    },
+  });
+  const sortBody = "local t = {} for i = 1, 300 do t[i] = 301 - i end " +
+    "table.sort(t, function(a, b) for i = 1, 3000 do end return a < b end) return t[1]";
+  const sorted = drive(sortBody, counting);
+  assert.deepEqual(sorted.reply, int(1));
+  assert.ok(ticks > 20, String(ticks));
+  assert.ok(sorted.yields < ticks / 4, `${sorted.yields} yields for ${ticks} ticks`);
+  const gsubBody = "local s = string.rep('a', 300) " +
+    "s = s:gsub('a', function(c) for i = 1, 3000 do end return 'b' end) return s:sub(1, 3)";
+  assert.deepEqual(drive(gsubBody).reply, bulk("bbb"));
+  let n = 0;
+  const killer = fakeHost({
+    tick() {
+      if (++n === 5) engine.kill();
+      return true;
+    },
+  });
+  const endless = "table.sort({3, 2, 1}, function(a, b) while true do end end)";
+  assert.deepEqual(
+    drive(endless, killer).reply,
+    rt(endless, "ERR Script killed by user with SCRIPT KILL."),
+  );
+});
+
+test("a script's own coroutines never suspend the run; the runner is 5.1's main thread", () => {
+  const body = "local co = coroutine.wrap(function() local s = 0 " +
+    "for i = 1, 3e6 do s = s + 1 end coroutine.yield(s) return 0 end) return co()";
+  assert.deepEqual(drive(body).reply, int(3e6));
+  assert.deepEqual(drive("return coroutine.running() == nil").reply, int(1));
+  const yieldTop = "coroutine.yield(1)";
+  assert.deepEqual(
+    drive(yieldTop).reply,
+    runScript(engine, yieldTop),
+  );
+  assert.equal(drive(yieldTop).reply.type, "error");
+});
+
+test("suspendable and plain runs give the same replies", () => {
+  const bodies = [
+    "return 1",
+    "return 'x'",
+    "return",
+    "return {1, 'a', {2}}",
+    "return server.call('SET', KEYS[1], ARGV[1])",
+    "return server.call('INCR', 'nope', 'x')",
+    "return server.pcall('INCR', 'nope', 'x')",
+    "error('x')",
+    "error({err = 'MY code'})",
+    "return {err = 'E1'}",
+    "local t = nil return t.x",
+    "return pcall(error, 'x')",
+    "return a",
+    "return string.rep('x', 100*1024*1024)",
+    "return tostring(10/2)",
+    LOOP,
+    "local s = 0 for i = 1, 2e6 do s = s + i end error('late ' .. s)",
+  ];
+  for (const body of bodies) {
+    const plain = runScript(engine, body, ["k"], ["v"]);
+    assert.deepEqual(drive(body, undefined, ["k"], ["v"]).reply, plain, body);
+  }
 });

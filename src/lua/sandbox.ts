@@ -25,6 +25,7 @@ import {
   AR_SOURCE,
   AR_WHAT,
   LUA_OK,
+  LUA_YIELD,
   type LuaBridge,
   MULTRET,
   REGISTRY,
@@ -285,17 +286,13 @@ export function createSandbox(b: LuaBridge, compat: Compat51): Sandbox {
   });
 
   // ---- base library, 5.1 flavour ----
-  const fPcall = cfunction((L) => {
-    const argc = lua_gettop(L);
-    if (argc === 0) {
-      // Valkey's wrapper calls its own placeholder `true` in this case.
-      lua_pushboolean(L, 0);
-      pushBytes(L, "attempt to call a boolean value");
-      return 2;
-    }
-    lua_pushboolean(L, 1);
-    lua_rotate(L, 1, 1);
-    if (lua_pcallk(L, argc - 1, MULTRET, 0, 0, 0) === LUA_OK) return lua_gettop(L);
+  /**
+   * What pcall returns once its call ended with `status` (the stack is `true, results…` or
+   * `true, error`). Also the continuation after a yield: with it the call is yieldable, so a
+   * busy script inside `pcall` can still be suspended (and killed).
+   */
+  const finishPcall = (L: number, status: number): number => {
+    if (status === LUA_OK || status === LUA_YIELD) return lua_gettop(L);
     // ENV-9: an error table's string/number `err` field replaces the table.
     if (lua_type(L, -1) === T_TABLE) {
       lua_getfield(L, -1, S_ERR);
@@ -314,6 +311,19 @@ export function createSandbox(b: LuaBridge, compat: Compat51): Sandbox {
     lua_copy(L, -1, 1);
     lua_settop(L, -2);
     return lua_gettop(L);
+  };
+  const kPcall = b.continuation(finishPcall);
+  const fPcall = cfunction((L) => {
+    const argc = lua_gettop(L);
+    if (argc === 0) {
+      // Valkey's wrapper calls its own placeholder `true` in this case.
+      lua_pushboolean(L, 0);
+      pushBytes(L, "attempt to call a boolean value");
+      return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_rotate(L, 1, 1);
+    return finishPcall(L, lua_pcallk(L, argc - 1, MULTRET, 0, 0, kPcall));
   });
 
   const fError = cfunction((L) => {
@@ -578,12 +588,15 @@ export function createSandbox(b: LuaBridge, compat: Compat51): Sandbox {
   });
 
   // ---- prims for the bundled libraries (libs/index.ts contract) ----
+  // With a continuation, library code (and the 5.1 xpcall shim) stays yieldable for busy scripts.
+  const finishTrampoline = (L: number, status: number): number =>
+    status === LUA_OK || status === LUA_YIELD ? lua_gettop(L) : lua_error(L);
+  const kTrampoline = b.continuation(finishTrampoline);
   const fTrampoline = cfunction((L) => {
     const n = lua_gettop(L);
     lua_pushvalue(L, upvalueIndex(1));
     lua_rotate(L, 1, 1);
-    if (lua_pcallk(L, n, MULTRET, 0, 0, 0) !== LUA_OK) return lua_error(L);
-    return lua_gettop(L);
+    return finishTrampoline(L, lua_pcallk(L, n, MULTRET, 0, 0, kTrampoline));
   });
   const fWrap = cfunction((L) => {
     luaL_checktype(L, 1, T_FUNCTION);

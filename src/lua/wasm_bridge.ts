@@ -95,6 +95,11 @@ export interface LuaBridge {
   cstr(s: string): number;
   /** Registers a JS C function (see CFunctionBody) and returns its function-table index. */
   cfunction(body: CFunctionBody): number;
+  /**
+   * Registers a lua_KFunction (the continuation of a yieldable lua_pcallk / lua_callk) in JS:
+   * called with the status (LUA_YIELD after a yield, else the error status) and the context.
+   */
+  continuation(body: (L: number, status: number, ctx: number) => number): number;
   /** Registers a lua_Hook implemented in JS. */
   hook(body: (L: number, ar: number) => void): number;
   /** Raises `msg` as a Lua error value (a string, no position). Never returns. */
@@ -281,6 +286,16 @@ export function createBridge(wasm: LuaWasm): LuaBridge {
     }, "ii");
   }
 
+  function continuation(body: (L: number, status: number, ctx: number) => number): number {
+    return wasm.addFunction((L: number, status: number, ctx: number): number => {
+      try {
+        return body(L, status, ctx);
+      } catch (e) {
+        return rethrowOrRaise(L, e);
+      }
+    }, "iiii");
+  }
+
   function hook(body: (L: number, ar: number) => void): number {
     return wasm.addFunction((L: number, arp: number): void => {
       try {
@@ -318,6 +333,7 @@ export function createBridge(wasm: LuaWasm): LuaBridge {
     memoryError,
     cstr,
     cfunction,
+    continuation,
     hook,
     raise,
     raiseWhere,

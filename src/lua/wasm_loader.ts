@@ -99,6 +99,8 @@ export interface LuaExports {
   readonly lua_status: Fn<[I], I>;
   readonly lua_isyieldable: Fn<[I], I>;
   readonly lua_yieldk: Fn<[I, I, I, I], I>;
+  readonly lua_xmove: Fn<[I, I, I], void>;
+  readonly lua_resetthread: Fn<[I], I>;
 
   readonly lua_getupvalue: Fn<[I, I, I], I>;
   readonly lua_setupvalue: Fn<[I, I, I], I>;
@@ -239,8 +241,11 @@ function embedded(): Promise<WebAssembly.Module> {
 const SIG_TYPES: Record<string, number> = { i: 0x7f, j: 0x7e, f: 0x7d, d: 0x7c };
 const sigModules = new Map<string, WebAssembly.Module>();
 
-/** The signatures the engine registers JS functions with (lua_CFunction, lua_Hook). */
-export const TRAMPOLINE_SIGNATURES: readonly string[] = ["ii", "vii"];
+/**
+ * The signatures the engine registers JS functions with (lua_CFunction, lua_Hook, lua_KFunction:
+ * the continuation that makes the 5.1 `pcall` yieldable for busy scripts).
+ */
+export const TRAMPOLINE_SIGNATURES: readonly string[] = ["ii", "vii", "iiii"];
 
 /**
  * The bytes of the tiny module that wraps a JS function as a wasm function of signature `sig`

@@ -10,6 +10,8 @@ import {
   DEFAULT_HOSTNAME,
   DEFAULT_PORT,
   formatAddress,
+  internalErrorReply,
+  logInternal,
   onShutdown,
   type ServeHandle,
   type ServeOptions,
@@ -62,6 +64,8 @@ interface Client {
  *
  * Output the socket cannot take at once is queued and flushed on `drain`; reading pauses
  * meanwhile, so a client that does not read its replies cannot grow server memory without bound.
+ * An unexpected exception is logged (level 3) and answered with `ERR internal error: …` before
+ * that client is disconnected; others are served on.
  *
  * @param server The server to expose.
  * @param options Port (0 = any free port) and bind address.
@@ -83,50 +87,85 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
   const finished = new Promise<void>((r) => resolveFinished = r);
   let whenAllClosed: (() => void) | undefined;
 
+  /** Runs a socket callback; an exception (a bug) is logged and costs only that client. */
+  const guarded = (socket: BunSocket, doing: string, body: () => void): void => {
+    try {
+      body();
+    } catch (e) {
+      logInternal(server, e, doing);
+      try {
+        socket.data?.connection.close();
+      } catch (e) {
+        logInternal(server, e, "closing a client");
+      }
+      try {
+        socket.end();
+      } catch { /* already gone */ }
+    }
+  };
+
   const listener = bun.listen({
     hostname: options.hostname ?? DEFAULT_HOSTNAME,
     port: options.port ?? DEFAULT_PORT,
     socket: {
       open(socket) {
-        const connection = new Connection(server, undefined, {
-          // Late replies of blocking commands (BLPOP…).
-          onOutput: (out) => {
-            const client = socket.data;
-            send(socket, client, out);
-            if (connection.closed && client.pending.length === 0) socket.end();
-          },
-        });
-        connection.session.addr = formatAddress(socket.remoteAddress, socket.remotePort ?? 0);
-        if (socket.localAddress !== undefined) {
-          connection.session.laddr = formatAddress(socket.localAddress, socket.localPort ?? 0);
-        }
-        socket.data = { connection, pending: [] };
-        socket.setNoDelay?.(true);
         sockets.add(socket);
+        guarded(socket, "accepting a client", () => {
+          const connection = new Connection(server, undefined, {
+            // Late replies of blocking commands (BLPOP…).
+            onOutput: (out) =>
+              guarded(socket, "sending a late reply", () => {
+                const client = socket.data;
+                send(socket, client, out);
+                if (connection.closed && client.pending.length === 0) socket.end();
+              }),
+          });
+          connection.session.addr = formatAddress(socket.remoteAddress, socket.remotePort ?? 0);
+          if (socket.localAddress !== undefined) {
+            connection.session.laddr = formatAddress(socket.localAddress, socket.localPort ?? 0);
+          }
+          socket.data = { connection, pending: [] };
+          socket.setNoDelay?.(true);
+        });
       },
       data(socket, data) {
-        const client = socket.data;
-        const out = client.connection.receive(data);
-        if (out.length > 0) send(socket, client, out);
-        if (client.connection.closed && client.pending.length === 0) socket.end();
+        guarded(socket, "handling a client's input", () => {
+          const client = socket.data;
+          const connection = client.connection;
+          let out: Uint8Array;
+          try {
+            out = connection.receive(data);
+          } catch (e) {
+            out = internalErrorReply(server, e, `handling input from ${connection.session.addr}`);
+            connection.close(); // its state is unknown: drop it once the reply is out
+          }
+          if (out.length > 0) send(socket, client, out);
+          if (connection.closed && client.pending.length === 0) socket.end();
+        });
       },
       drain(socket) {
-        const client = socket.data;
-        while (client.pending.length > 0) {
-          const head = client.pending[0];
-          const n = socket.write(head);
-          if (n < head.length) {
-            client.pending[0] = head.subarray(Math.max(n, 0));
-            return;
+        guarded(socket, "flushing a client's output", () => {
+          const client = socket.data;
+          while (client.pending.length > 0) {
+            const head = client.pending[0];
+            const n = socket.write(head);
+            if (n < head.length) {
+              client.pending[0] = head.subarray(Math.max(n, 0));
+              return;
+            }
+            client.pending.shift();
           }
-          client.pending.shift();
-        }
-        if (client.connection.closed) socket.end();
-        else socket.resume?.();
+          if (client.connection.closed) socket.end();
+          else socket.resume?.();
+        });
       },
       close(socket) {
-        socket.data?.connection.close();
         sockets.delete(socket);
+        try {
+          socket.data?.connection.close();
+        } catch (e) {
+          logInternal(server, e, "closing a client");
+        }
         if (sockets.size === 0) whenAllClosed?.();
       },
       error() {

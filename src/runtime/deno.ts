@@ -10,6 +10,8 @@ import {
   DEFAULT_HOSTNAME,
   DEFAULT_PORT,
   formatAddress,
+  internalErrorReply,
+  logInternal,
   onShutdown,
   READ_SIZE,
   type ServeHandle,
@@ -22,7 +24,8 @@ export type { ServeHandle, ServeOptions } from "./_common.ts";
  * Serves RESP for `server` on a TCP port with Deno's socket API.
  *
  * Each client is read, run and answered in turn: a client's next read starts only once its
- * replies are written, which is the backpressure.
+ * replies are written, which is the backpressure. An unexpected exception is logged (level 3) and
+ * answered with `ERR internal error: …` before that client is disconnected; others are served on.
  *
  * @param server The server to expose.
  * @param options Port (0 = any free port) and bind address.
@@ -58,7 +61,10 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
         return;
       }
       conns.add(conn);
-      const task = serveClient(server, conn).finally(() => {
+      // serveClient catches what it can; a rejection left unhandled would end the process.
+      const task = serveClient(server, conn).catch((e) =>
+        logInternal(server, e, "serving a client")
+      ).finally(() => {
         conns.delete(conn);
         clients.delete(task);
       });
@@ -92,31 +98,46 @@ async function serveClient(server: Server, conn: Deno.TcpConn): Promise<void> {
     writing = writing.then(async () => {
       for (let off = 0; off < out.length;) off += await conn.write(out.subarray(off));
     });
-  const connection = new Connection(server, undefined, {
-    onOutput: (out) => {
-      send(out).then(() => {
-        if (connection.closed) closeQuietly(conn);
-      }, () => closeQuietly(conn));
-    },
-  });
-  const remote = conn.remoteAddr as Deno.NetAddr;
-  const local = conn.localAddr as Deno.NetAddr;
-  connection.session.addr = formatAddress(remote.hostname, remote.port);
-  connection.session.laddr = formatAddress(local.hostname, local.port);
-  // One read buffer per client: Connection.receive() only reads it during the call.
-  const buf = new Uint8Array(READ_SIZE);
+  let connection: Connection | undefined;
   try {
+    const c = connection = new Connection(server, undefined, {
+      onOutput: (out) => {
+        send(out).then(() => {
+          if (c.closed) closeQuietly(conn);
+        }, () => closeQuietly(conn));
+      },
+    });
+    const remote = conn.remoteAddr as Deno.NetAddr;
+    const local = conn.localAddr as Deno.NetAddr;
+    c.session.addr = formatAddress(remote.hostname, remote.port);
+    c.session.laddr = formatAddress(local.hostname, local.port);
+    // One read buffer per client: Connection.receive() only reads it during the call.
+    const buf = new Uint8Array(READ_SIZE);
     conn.setNoDelay(true);
-    while (!connection.closed) {
+    while (!c.closed) {
       const n = await conn.read(buf);
       if (n === null) break;
-      const out = connection.receive(buf.subarray(0, n));
+      let out: Uint8Array;
+      let broken = false;
+      try {
+        out = c.receive(buf.subarray(0, n));
+      } catch (e) {
+        out = internalErrorReply(server, e, `handling input from ${c.session.addr}`);
+        broken = true;
+      }
       if (out.length > 0) await send(out);
+      if (broken) break;
     }
-  } catch {
-    // Reset by the peer, or closed by close(): either way the client is gone.
+  } catch (e) {
+    // Reset by the peer, or closed by close(): either way the client is gone. Before the
+    // Connection exists it is a bug.
+    if (connection === undefined) logInternal(server, e, "accepting a client");
   } finally {
-    connection.close();
+    try {
+      connection?.close();
+    } catch (e) {
+      logInternal(server, e, "closing a client");
+    }
     closeQuietly(conn);
   }
 }

@@ -11,6 +11,8 @@ import {
   DEFAULT_HOSTNAME,
   DEFAULT_PORT,
   formatAddress,
+  internalErrorReply,
+  logInternal,
   onShutdown,
   type ServeHandle,
   type ServeOptions,
@@ -23,6 +25,9 @@ export type { ServeHandle, ServeOptions } from "./_common.ts";
  *
  * When a write is buffered by Node (`write()` returns false) the socket stops reading until
  * `drain`, so a client that does not read its replies cannot grow server memory without bound.
+ * An unexpected exception is logged (level 3) and answered with `ERR internal error: …` before
+ * that client is disconnected; others are served on (an exception escaping a socket callback
+ * would end the process, under Deno's node:net too).
  *
  * @param server The server to expose.
  * @param options Port (0 = any free port) and bind address.
@@ -42,32 +47,57 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
   let resolveFinished!: () => void;
   const finished = new Promise<void>((r) => resolveFinished = r);
 
+  /** Runs a socket callback; an exception (a bug) is logged and costs only that client. */
+  const guarded = (socket: Socket, doing: string, body: () => void): void => {
+    try {
+      body();
+    } catch (e) {
+      logInternal(server, e, doing);
+      socket.destroy();
+    }
+  };
+
   const net = createNetServer((socket) => {
-    socket.setNoDelay(true);
     sockets.add(socket);
-    const connection = new Connection(server, undefined, {
-      // Late replies of blocking commands (BLPOP…).
-      onOutput: (out) => {
-        if (!socket.write(out)) socket.pause();
-        if (connection.closed) socket.end();
-      },
-    });
-    connection.session.addr = formatAddress(socket.remoteAddress ?? "", socket.remotePort ?? 0);
-    connection.session.laddr = formatAddress(socket.localAddress ?? "", socket.localPort ?? 0);
-    socket.on("data", (chunk: Uint8Array) => {
-      const out = connection.receive(chunk);
-      if (out.length > 0 && !socket.write(out)) socket.pause();
-      if (connection.closed) socket.end();
-    });
-    socket.on("drain", () => {
-      if (!connection.closed) socket.resume();
-    });
     socket.on("error", () => {
       // "close" follows.
     });
+    let connection: Connection | undefined;
     socket.on("close", () => {
-      connection.close();
       sockets.delete(socket);
+      try {
+        connection?.close();
+      } catch (e) {
+        logInternal(server, e, "closing a client");
+      }
+    });
+    guarded(socket, "accepting a client", () => {
+      socket.setNoDelay(true);
+      const c = connection = new Connection(server, undefined, {
+        // Late replies of blocking commands (BLPOP…).
+        onOutput: (out) =>
+          guarded(socket, "sending a late reply", () => {
+            if (!socket.write(out)) socket.pause();
+            if (c.closed) socket.end();
+          }),
+      });
+      c.session.addr = formatAddress(socket.remoteAddress ?? "", socket.remotePort ?? 0);
+      c.session.laddr = formatAddress(socket.localAddress ?? "", socket.localPort ?? 0);
+      socket.on("data", (chunk: Uint8Array) =>
+        guarded(socket, "handling a client's input", () => {
+          let out: Uint8Array;
+          try {
+            out = c.receive(chunk);
+          } catch (e) {
+            out = internalErrorReply(server, e, `handling input from ${c.session.addr}`);
+            c.close(); // its state is unknown: drop it once the reply is out
+          }
+          if (out.length > 0 && !socket.write(out)) socket.pause();
+          if (c.closed) socket.end();
+        }));
+      socket.on("drain", () => {
+        if (!c.closed) socket.resume();
+      });
     });
   });
 
@@ -75,6 +105,8 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
     net.once("error", reject);
     net.listen(options.port ?? DEFAULT_PORT, options.hostname ?? DEFAULT_HOSTNAME, () => {
       net.off("error", reject);
+      // An "error" event without a listener is thrown (e.g. EMFILE on accept): log it instead.
+      net.on("error", (e) => logInternal(server, e, "accepting connections"));
       resolve();
     });
   });

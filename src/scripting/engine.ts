@@ -7,7 +7,7 @@
  */
 
 import type { Bytes } from "../bytes.ts";
-import type { Reply } from "../resp/reply.ts";
+import type { NullReply, Reply } from "../resp/reply.ts";
 
 /** A compiled script, owned by the engine that compiled it. Opaque to callers. */
 export interface CompiledScript {
@@ -39,21 +39,30 @@ export interface ScriptHost {
    */
   aclCheck?(argv: readonly Bytes[]): boolean | "unknown";
   /**
-   * Called from the VM about every 100,000 instructions (BUSY-2 cadence), with the milliseconds
-   * since the run started; the place for busy-threshold policy. It may call
-   * `ScriptEngine.kill()`; the kill takes effect when tick returns.
+   * Called from the VM about every 100,000 instructions (BUSY-2 cadence): the place for time
+   * policy (busy threshold, hard time limits; the host keeps the time, the engine reads no
+   * clock). It may call `ScriptEngine.kill()`; the kill takes effect when tick returns.
+   * Returning true asks a suspendable run to yield: the engine suspends it there if the VM can
+   * yield at that point (not inside a C boundary such as a `table.sort` comparator), otherwise
+   * tick is asked again at the next check.
    */
-  tick?(elapsedMs: number): void;
+  tick?(): boolean | void;
 }
+
+/**
+ * What {@link ScriptEngine.run} and {@link ScriptEngine.resume} return when a suspendable run
+ * yielded (compare by identity): the run is still in progress; call `resume()` later.
+ */
+export const SUSPENDED: NullReply = Object.freeze({ type: "null" });
 
 /** Per-run options. */
 export interface ScriptRunOptions {
   /**
-   * Hard time limit of this run in milliseconds (direct API / edge CPU budgets): past it the
-   * script is aborted like a SCRIPT KILL, with the reply
-   * `ERR Script exceeded the time limit. script: <sha>, on @user_script:<line>.`
+   * The run may be suspended: when `host.tick` returns true at a point where the VM can yield,
+   * run() returns {@link SUSPENDED} and the engine keeps the run (`running` stays true) until
+   * resume() finishes it. Nothing else may use the engine meanwhile (compile, run, flush throw).
    */
-  readonly deadlineMs?: number;
+  readonly suspendable?: boolean;
 }
 
 /** A scripting engine (one VM). Synchronous: a run never awaits. */
@@ -70,6 +79,7 @@ export interface ScriptEngine {
    * error (§7.2, with the `script: <sha>, on @user_script:<line>.` suffix) to a reply.
    * Never throws for anything the script does.
    *
+   * @returns The reply, or {@link SUSPENDED} (only with `options.suspendable`).
    * @throws TypeError when the script was compiled before the last flush() or by another engine,
    *   or when called from inside a run.
    */
@@ -80,19 +90,28 @@ export interface ScriptEngine {
     host: ScriptHost,
     options?: ScriptRunOptions,
   ): Reply;
+  /**
+   * Continues a suspended run where it yielded.
+   *
+   * @returns The reply, or {@link SUSPENDED} again.
+   * @throws TypeError when no run is suspended.
+   */
+  resume(): Reply;
+  /** True while a run is suspended (between a SUSPENDED result and the resume() that ends it). */
+  readonly suspended: boolean;
   /** Forgets a compiled script (EVAL LRU eviction). Idempotent. */
   release(script: CompiledScript): void;
   /**
-   * Aborts the running script at its next check (sticky: `pcall` cannot swallow it, BUSY-6).
-   * `reason` is the error text (default `ERR Script killed by user with SCRIPT KILL.`). No-op
-   * when nothing runs.
+   * Aborts the running script at its next check (sticky: `pcall` cannot swallow it, BUSY-6); a
+   * suspended run is aborted as soon as it is resumed. `reason` is the error text (default
+   * `ERR Script killed by user with SCRIPT KILL.`). No-op when nothing runs.
    */
   kill(reason?: Bytes): void;
   /** SCRIPT FLUSH: a fresh VM (library settings reset); the PRNG state survives (DET-2). */
   flush(): void;
   /** Bytes of the VM heap in use (INFO used_memory_lua / used_memory_vm_eval). */
   memoryUsed(): number;
-  /** True while a script runs. */
+  /** True while a script runs (suspended runs included). */
   readonly running: boolean;
   /**
    * After a run that returned an error reply: true when that error came from a command the script

@@ -2,6 +2,16 @@
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Valkey's eval.c): numkeys parsing, the sha cache,
  * shebang flags, the EVAL LRU, and running a script through the engine with a RunContext.
  *
+ * Busy scripts (spec §14): a run whose caller can wait (a session with a waker: RESP
+ * connections, `Server.executeAsync`) is suspendable. Past `busy-reply-threshold` the engine
+ * suspends it every few ms (run_context.ts decides when); EVAL then returns the BLOCKED marker,
+ * so the caller's transport holds its later commands, exactly as for BLPOP (blocking.ts), and a
+ * macrotask resumes the script after the event loop has run. Meanwhile the server is busy:
+ * `Server.execute` refuses every command but the allow_busy ones with BUSY (so nothing
+ * interleaves with the script), no blocked client is served, SCRIPT KILL and SHUTDOWN NOSAVE
+ * work. When the script ends, its reply goes to the caller's waker. Runs whose caller cannot wait
+ * (direct `execute()`, inside EXEC) run to the end synchronously: nobody else can run meanwhile.
+ *
  * @module
  */
 
@@ -13,20 +23,38 @@ import {
   ERR_NOTBUSY,
   ERR_NUMKEYS_GREATER,
   ERR_NUMKEYS_NEGATIVE,
-  ERR_RO_WITH_WRITE_FLAG,
   ERR_SCRIPT_DEBUG_OPTION,
   ERR_SCRIPT_DEBUG_UNSUPPORTED,
   ERR_SCRIPT_FLUSH_OPTION,
+  ERR_UNKILLABLE,
+  errInternal,
   ReplyError,
 } from "../errors.ts";
-import { array, bulk, int, OK, type Reply, status } from "../resp/reply.ts";
+import { array, bulk, error, int, OK, type Reply, status } from "../resp/reply.ts";
+import { BLOCKED, type Waker } from "../blocking.ts";
+import type { Session } from "../session.ts";
 import type { CommandContext } from "../commands/spec.ts";
 import { parseInteger } from "../commands/args.ts";
 import { sha1hex } from "../sha1.ts";
-import { FLAG_NO_WRITES, parseShebang } from "./flags.ts";
+import { FLAG_EVAL_COMPAT_MODE, FLAG_NO_WRITES, parseShebang } from "./flags.ts";
+import { verifyScriptPrepare } from "./prepare.ts";
 import { RunContext } from "./run_context.ts";
 import { type CachedScript, ScriptCache } from "./script_cache.ts";
-import type { CompiledScript, ScriptEngine } from "./engine.ts";
+import {
+  type CompiledScript,
+  type ScriptEngine,
+  type ScriptRunOptions,
+  SUSPENDED,
+} from "./engine.ts";
+
+const SUSPENDABLE: ScriptRunOptions = Object.freeze({ suspendable: true });
+
+/** A suspended run (the server is busy). */
+interface Suspended {
+  readonly session: Session;
+  readonly run: RunContext;
+  readonly script: CachedScript<CompiledScript>;
+}
 
 /** The scripting state of one Server: cache, engine and the run in progress. */
 export class Scripting {
@@ -36,9 +64,102 @@ export class Scripting {
   running: RunContext | null = null;
   /** Reused by every run (runs never nest); created with the first one. */
   #run: RunContext | undefined;
+  /** Sessions whose scripts may be suspended, with the channel for their late reply. */
+  readonly #wakers = new Map<Session, Waker>();
+  #suspended: Suspended | undefined;
+  /** Hard time limit of every run (ServerOptions.scriptTimeLimitMs). */
+  readonly #serverLimitMs: number | undefined;
+  /** Absolute (performance.now()) deadline of the runs of the current execute() call. */
+  #callDeadline = Infinity;
+  #callLimitMs = 0;
 
-  constructor(engine?: ScriptEngine) {
+  /** The server's clock is the system clock (see RunContext). */
+  readonly #realClock: boolean;
+
+  /**
+   * @param engine The script engine (none: EVAL replies an error).
+   * @param scriptTimeLimitMs Hard time limit of every run (ServerOptions.scriptTimeLimitMs).
+   * @param realClock The server's clock is the system clock (ServerOptions.clock unset).
+   */
+  constructor(engine?: ScriptEngine, scriptTimeLimitMs?: number, realClock = false) {
+    if (scriptTimeLimitMs !== undefined && !(scriptTimeLimitMs >= 0)) {
+      throw new RangeError("scriptTimeLimitMs must be a non-negative number");
+    }
     this.engine = engine;
+    this.#serverLimitMs = scriptTimeLimitMs;
+    this.#realClock = realClock;
+  }
+
+  /**
+   * True while a script is suspended past busy-reply-threshold: other commands get BUSY except
+   * the allow_busy ones (BUSY-3), and blocked clients wait.
+   */
+  get busy(): boolean {
+    return this.#suspended !== undefined;
+  }
+
+  /**
+   * Lets the scripts of `session` be suspended (spec §14): a busy run's EVAL returns the BLOCKED
+   * marker and its reply later goes to `waker`. RESP connections attach themselves.
+   *
+   * @param session The client.
+   * @param waker Receives the reply of the client's suspended script when it ends.
+   */
+  attach(session: Session, waker: Waker): void {
+    this.#wakers.set(session, waker);
+  }
+
+  /** True when `session` has a waker (its scripts may be suspended). */
+  canSuspend(session: Session): boolean {
+    return this.#wakers.has(session);
+  }
+
+  /** Forgets `session`'s waker: a script of it still running ends with nobody to answer. */
+  detach(session: Session): void {
+    this.#wakers.delete(session);
+  }
+
+  /** True while `session`'s script is suspended (its transport holds its later commands). */
+  isWaiting(session: Session): boolean {
+    return this.#suspended?.session === session;
+  }
+
+  /**
+   * Runs `fn` (one execute() call) with a hard time limit on the scripts it runs: each is
+   * aborted once `ms` have passed since the call started (EXEC's scripts share the budget).
+   *
+   * @param ms The limit in milliseconds.
+   * @param fn The call.
+   * @returns What `fn` returns.
+   */
+  withTimeLimit<T>(ms: number, fn: () => T): T {
+    const deadline = this.#callDeadline;
+    const limit = this.#callLimitMs;
+    const mine = performance.now() + Math.max(0, ms);
+    if (mine < deadline) {
+      this.#callDeadline = mine;
+      this.#callLimitMs = ms;
+    }
+    try {
+      return fn();
+    } finally {
+      this.#callDeadline = deadline;
+      this.#callLimitMs = limit;
+    }
+  }
+
+  /**
+   * SHUTDOWN NOSAVE while busy (BUSY-4): the suspended script is aborted now (writes it made
+   * stay) and its caller receives `reason`.
+   *
+   * @param reason The error text the EVAL caller receives.
+   */
+  abort(reason: Bytes): void {
+    const engine = this.engine;
+    if (this.#suspended === undefined || engine === undefined) return;
+    engine.kill(reason);
+    // Killed, it never yields again: one resume normally ends it.
+    while (this.#suspended !== undefined) this.#step();
   }
 
   /** Finds or compiles and caches a body (EVAL-4, SCR-1). */
@@ -91,29 +212,83 @@ export class Scripting {
       script = this.load(ctx, argv[1], false);
     }
     const noWrites = script.hasShebang && (script.flags & FLAG_NO_WRITES) !== 0;
-    if (readOnly && script.hasShebang && !noWrites) throw new ReplyError(ERR_RO_WITH_WRITE_FLAG);
+    verifyScriptPrepare(ctx.server, script.hasShebang, script.flags, readOnly);
     const engine = this.#engine();
     const keys = n === 0 ? NO_KEYS : argv.slice(3, 3 + n);
     const args = argv.length === 3 + n ? NO_KEYS : argv.slice(3 + n);
-    const run = this.#run ??= new RunContext(ctx.server);
+    const run = this.#run ??= new RunContext(ctx.server, this.#realClock);
     run.begin(ctx.session, ctx.now, {
       readOnly: readOnly || noWrites,
-      flags: script.flags,
+      flags: script.hasShebang ? script.flags : FLAG_EVAL_COMPAT_MODE,
       inMulti: ctx.inMulti,
-      oomAtStart: false,
+      oomAtStart: ctx.server.gates.oomAtStart,
     });
-    this.running = run;
-    try {
-      // A transport's hard time limit (the HTTP handler's per-request budget).
-      const deadline = ctx.session.scriptDeadline;
-      if (deadline === undefined) return engine.run(script.handle, keys, args, run);
-      const deadlineMs = Math.max(0, deadline - performance.now());
-      return engine.run(script.handle, keys, args, run, { deadlineMs });
-    } finally {
-      this.running = null;
-      run.end();
-      this.cache.touch(script);
+    // Hard time limits: the server's, and this execute() call's (the smaller applies).
+    let abortAfter = this.#serverLimitMs ?? Infinity;
+    let limitMs = abortAfter;
+    if (this.#callDeadline !== Infinity) {
+      const left = this.#callDeadline - performance.now();
+      if (left < abortAfter) {
+        abortAfter = Math.max(0, left);
+        limitMs = this.#callLimitMs;
+      }
     }
+    const session = ctx.session;
+    // EXEC's scripts run to the end: EXEC itself cannot be suspended half-way.
+    const suspendable = !ctx.inMulti && this.#wakers.has(session);
+    run.setTimePolicy(script.sha, suspendable, abortAfter, limitMs);
+    this.running = run;
+    let reply: Reply | undefined;
+    try {
+      reply = engine.run(script.handle, keys, args, run, suspendable ? SUSPENDABLE : undefined);
+    } finally {
+      if (reply !== SUSPENDED) this.#finish(run, script);
+    }
+    if (reply !== SUSPENDED) return reply;
+    this.#suspended = { session, run, script };
+    this.#schedule();
+    return BLOCKED;
+  }
+
+  /** The run is over (scriptResetRun). */
+  #finish(run: RunContext, script: CachedScript<CompiledScript>): void {
+    this.running = null;
+    run.end();
+    this.cache.touch(script);
+  }
+
+  /** Resumes the suspended run from a macrotask: the event loop serves other clients first. */
+  #schedule(): void {
+    const pending = this.#suspended;
+    setTimeout(() => {
+      if (this.#suspended === pending) this.#step();
+    }, 0);
+  }
+
+  /** Runs the suspended script for one more slice; when it ends, answers its caller. */
+  #step(): void {
+    const pending = this.#suspended!;
+    const { session, run, script } = pending;
+    const server = run.server;
+    run.resumed();
+    let reply: Reply;
+    try {
+      reply = this.engine!.resume();
+    } catch (e) {
+      // A bug: the engine has ended the run; answer rather than leave the caller hanging.
+      server.log(3, `internal error resuming a script: ${(e as Error)?.stack ?? e}`);
+      reply = error(errInternal(e));
+    }
+    if (reply === SUSPENDED) {
+      this.#schedule();
+      return;
+    }
+    this.#suspended = undefined;
+    this.#finish(run, script);
+    if (reply.type === "error") server.countErrorReply(reply.value);
+    this.#wakers.get(session)?.(reply);
+    // Clients blocked on keys the script wrote waited for it (handleClientsBlockedOnKeys).
+    if (server.blocking.hasReadyKeys) server.blocking.handleReadyKeys();
   }
 
   #engine(): ScriptEngine {
@@ -185,9 +360,17 @@ export function scriptShow(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   return bulk(script.body);
 }
 
-/** SCRIPT KILL (SCR-5): no script can be running when a command is processed synchronously. */
-export function scriptKill(_ctx: CommandContext, _argv: readonly Bytes[]): Reply {
-  throw new ReplyError(ERR_NOTBUSY);
+/**
+ * SCRIPT KILL (SCR-5, BUSY-5): only a timed-out run can be seen here (a suspended one), and only
+ * one that has not written can be killed; its EVAL caller then gets the killed-script error.
+ */
+export function scriptKill(ctx: CommandContext, _argv: readonly Bytes[]): Reply {
+  const scripting = ctx.server.scripting;
+  const run = scripting.running;
+  if (run === null || !run.timedOut) throw new ReplyError(ERR_NOTBUSY);
+  if (!run.killable) throw new ReplyError(ERR_UNKILLABLE);
+  scripting.engine?.kill();
+  return OK;
 }
 
 /** SCRIPT DEBUG (SCR-6). */

@@ -3,7 +3,10 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Clock } from "../clock.ts";
+import { type Clock, manualClock } from "../clock.ts";
+import { Server } from "../server.ts";
+import type { ScriptEngine } from "./engine.ts";
+import { RunContext } from "./run_context.ts";
 import { array, bulk, error, int, NULL, OK, type Reply } from "../resp/reply.ts";
 import { needs, needsScriptable, suffix, withServer } from "./_test_server.ts";
 
@@ -324,3 +327,79 @@ test("CALL-4 command errors reach the script as tables; replies keep their Lua t
       ]),
     );
   }));
+
+// ---- time policy (BUSY-1/2, hard time limits): RunContext.tick ----
+
+test("tick: threshold, BUSY-2 log once, slices of a suspendable run, hard time limit", () => {
+  const clock = manualClock();
+  const logs: [number, string][] = [];
+  const server = new Server({ clock, busyReplyThresholdMs: 100, log: (l, m) => logs.push([l, m]) });
+  const kills: string[] = [];
+  server.scripting.engine = {
+    kill: (reason: string) => kills.push(reason),
+  } as unknown as ScriptEngine;
+  // realClock: the server clock is taken as the real one, so a manual clock drives tick().
+  const run = new RunContext(server, true);
+  const start = (suspendable: boolean, abortAfterMs = Infinity, limitMs = 0) => {
+    run.begin(server.createSession(), clock.now(), {
+      readOnly: false,
+      flags: 0,
+      inMulti: false,
+      oomAtStart: false,
+    });
+    run.setTimePolicy("f".repeat(40), suspendable, abortAfterMs, limitMs);
+  };
+
+  start(true);
+  clock.advance(99);
+  assert.equal(run.tick(), false);
+  assert.equal(run.timedOut, false);
+  clock.advance(1);
+  assert.equal(run.tick(), true); // the first check past the threshold yields at once
+  assert.equal(run.timedOut, true);
+  assert.deepEqual(logs, [[
+    3,
+    `Slow script detected: still in execution after 100 milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${
+      "f".repeat(40)
+    }.`,
+  ]]);
+  run.resumed();
+  assert.equal(run.tick(), false); // starts the slice
+  clock.advance(9);
+  assert.equal(run.tick(), false);
+  clock.advance(1);
+  assert.equal(run.tick(), true);
+  assert.equal(run.tick(), true); // not yieldable there: asked again
+  run.resumed();
+  assert.equal(run.tick(), false);
+  assert.equal(logs.length, 1);
+
+  // Not suspendable: timed out (SCRIPT KILL would apply) but never asked to yield.
+  start(false);
+  clock.advance(500);
+  assert.equal(run.tick(), false);
+  assert.equal(run.timedOut, true);
+  clock.advance(500);
+  assert.equal(run.tick(), false);
+
+  // BUSY-1: 0 turns it all off.
+  server.config.busyReplyThresholdMs = 0;
+  start(true);
+  clock.advance(10_000);
+  assert.equal(run.tick(), false);
+  assert.equal(run.timedOut, false);
+
+  // The hard limit: the kill text says whether the run had written.
+  start(true, 50, 50);
+  clock.advance(49);
+  run.tick();
+  assert.deepEqual(kills, []);
+  clock.advance(1);
+  run.tick();
+  run.dirty = true;
+  run.tick();
+  assert.deepEqual(kills, [
+    "ERR Script exceeded the time limit of 50 ms and was aborted (no writes were made).",
+    "ERR Script exceeded the time limit of 50 ms and was aborted (it had already written to the dataset; its writes were kept).",
+  ]);
+});

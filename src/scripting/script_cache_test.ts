@@ -85,6 +85,10 @@ async function loggingEngine(): Promise<{ engine: ScriptEngine; log: string[] }>
       log.push(`release ${script.sha}`);
       real.release(script);
     },
+    resume: () => real.resume(),
+    get suspended() {
+      return real.suspended;
+    },
     kill: (r) => real.kill(r),
     flush: () => real.flush(),
     memoryUsed: () => real.memoryUsed(),
