@@ -8,30 +8,13 @@
  * @module
  */
 
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { connect } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
 import { createServer } from "../mod.ts";
 import { freePort, startRedisServer } from "../src/testing/redis_server.ts";
 import type { Bytes } from "../src/bytes.ts";
-
-const ROOT = resolve(import.meta.dirname ?? ".", "..");
-const BIN = join(ROOT, "node_modules", ".bin");
-const MAIN = join(ROOT, "src", "runtime", "main.ts");
-
-/** The runtime running this file. */
-export function runtimeName(): string {
-  const v = process.versions as Record<string, string | undefined>;
-  if (v.deno !== undefined) return `deno ${v.deno}`;
-  if (v.bun !== undefined) return `bun ${v.bun}`;
-  return `node ${process.versions.node}`;
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
+import { fmt, MAIN, runRedisBenchmark, runtimeName, startEvalkit, stop } from "./_util.ts";
 
 // ---- in-process ----
 
@@ -92,19 +75,7 @@ function findRedisBenchmark(): string | undefined {
 
 /** Runs redis-benchmark and returns requests/s per test name. */
 function redisBenchmark(binary: string, port: number): Map<string, number> {
-  const r = spawnSync(binary, [
-    "-h",
-    "127.0.0.1",
-    "-p",
-    String(port),
-    "-q",
-    "-n",
-    "100000",
-    "-P",
-    "16",
-    "-t",
-    "set,get,incr,mset",
-  ], { encoding: "utf8", timeout: 300_000 });
+  const r = runRedisBenchmark(binary, port, ["-t", "set,get,incr,mset"]);
   const out = new Map<string, number>();
   for (const line of `${r.stdout ?? ""}`.split(/[\r\n]+/)) {
     const m = /^(.+?): ([0-9.]+) requests per second/.exec(line.trim());
@@ -112,52 +83,6 @@ function redisBenchmark(binary: string, port: number): Map<string, number> {
   }
   if (out.size === 0) console.log(`redis-benchmark printed no figures: ${r.stderr ?? r.error}`);
   return out;
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((done) => {
-    const attempt = () => {
-      const s = connect({ port, host: "127.0.0.1" });
-      s.once("connect", () => {
-        s.destroy();
-        done(true);
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > deadline) done(false);
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
-}
-
-/** Starts `src/runtime/main.ts --port P` under `runtime` (deno or bun from node_modules). */
-async function startEvalkit(
-  runtime: "deno" | "bun",
-  port: number,
-): Promise<ChildProcess | undefined> {
-  const args = runtime === "deno"
-    ? ["run", "--allow-net", "--allow-read", "--allow-env", MAIN, "--port", String(port)]
-    : ["run", MAIN, "--port", String(port)];
-  // Through sh: Deno's node:child_process runs any binary under node_modules as a JS script.
-  const child = spawn("/bin/sh", ["-c", 'exec "$0" "$@"', join(BIN, runtime), ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (await waitForPort(port, 20_000)) return child;
-  child.kill("SIGKILL");
-  return undefined;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const t = setTimeout(() => child.kill("SIGKILL"), 3_000);
-  await exited;
-  clearTimeout(t);
 }
 
 /** redis-benchmark against evalkit (Deno, Bun) and redis-server, with ratios to redis. */

@@ -26,18 +26,7 @@ import { createServer } from "../mod.ts";
 import type { Bytes } from "../src/bytes.ts";
 import { ReplyError } from "../src/errors.ts";
 import { int, type Reply } from "../src/resp/reply.ts";
-
-/** The runtime running this file. */
-function runtimeName(): string {
-  const v = process.versions as Record<string, string | undefined>;
-  if (v.deno !== undefined) return `deno ${v.deno}`;
-  if (v.bun !== undefined) return `bun ${v.bun}`;
-  return `node ${process.versions.node}`;
-}
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
+import { fmt, runtimeName } from "./_util.ts";
 
 /** Wall-clock and process-CPU throughput of one case. */
 interface Rate {

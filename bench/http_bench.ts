@@ -14,21 +14,16 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import process from "node:process";
 import { createServer } from "../mod.ts";
 import { createHandler } from "../src/http/handler.ts";
+import { BIN, fmt, ROOT } from "./_util.ts";
 
-const ROOT = resolve(import.meta.dirname ?? ".", "..");
-const BIN = join(ROOT, "node_modules", ".bin");
 const TOKEN = "bench-token";
 const SCRIPT = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
 const SECONDS = 5;
 const CONNECTIONS = 32;
-
-function fmt(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
-}
 
 function body(sha: string): string {
   return JSON.stringify(["EVALSHA", sha, "1", "counter", "1"]);

@@ -8,6 +8,7 @@
  */
 
 import process from "node:process";
+import { runtimeName } from "./_util.ts";
 import * as commands from "./commands_bench.ts";
 import * as scripting from "./eval_bench.ts";
 import * as zsets from "./zset_bench.ts";
@@ -19,7 +20,7 @@ const BENCHES: readonly { readonly name: string; readonly main: () => Promise<vo
 ];
 
 console.log(
-  `# evalkit benchmarks (${commands.runtimeName()}, ${process.platform}/${process.arch})`,
+  `# evalkit benchmarks (${runtimeName()}, ${process.platform}/${process.arch})`,
 );
 for (const bench of BENCHES) {
   console.log(`\n---- ${bench.name} ----`);

@@ -16,20 +16,16 @@
  * @module
  */
 
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { connect } from "node:net";
-import { join, resolve } from "node:path";
 import process from "node:process";
 import type { Bytes } from "../src/bytes.ts";
 import { Server } from "../src/server.ts";
 import { freePort, startRedisServer } from "../src/testing/redis_server.ts";
 import { RespClient } from "../src/testing/resp_client.ts";
 import { mulberry32 } from "../src/types/_test_rng.ts";
-import { runtimeName } from "./commands_bench.ts";
+import { fmt, MAIN, runRedisBenchmark, runtimeName, startEvalkit, stop } from "./_util.ts";
 
-const ROOT = resolve(import.meta.dirname ?? ".", "..");
-const MAIN = join(ROOT, "src", "runtime", "main.ts");
 const SIZES = process.argv.includes("--quick") ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
 const COMMANDS = ["ZADD", "ZRANGEBYSCORE", "ZRANK"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -37,10 +33,6 @@ type Command = (typeof COMMANDS)[number];
 /** redis-benchmark's `__rand_int__` text: 12 digits, zero-padded. */
 function member(i: number): Bytes {
   return `m:${String(i).padStart(12, "0")}`;
-}
-
-function fmt(n: number | undefined): string {
-  return n === undefined ? "n/a" : Math.round(n).toLocaleString("en-US");
 }
 
 /** ZADD batches that give member i the score i, for i < n. */
@@ -98,20 +90,11 @@ function redisBenchmarkArgs(cmd: Command): string[] {
 
 /** requests/s of redis-benchmark running `cmd` (random values below n) against `port`. */
 function redisBenchmark(port: number, cmd: Command, n: number): number | undefined {
-  const r = spawnSync("redis-benchmark", [
-    "-h",
-    "127.0.0.1",
-    "-p",
-    String(port),
-    "-q",
-    "-n",
-    "100000",
-    "-P",
-    "16",
+  const r = runRedisBenchmark("redis-benchmark", port, [
     "-r",
     String(n),
     ...redisBenchmarkArgs(cmd),
-  ], { encoding: "utf8", timeout: 300_000 });
+  ]);
   const m = /([0-9.]+) requests per second/.exec(`${r.stdout ?? ""}`);
   return m === null ? undefined : Number(m[1]);
 }
@@ -130,46 +113,6 @@ async function loadOverResp(port: number, n: number): Promise<void> {
   } finally {
     await client.close();
   }
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((done) => {
-    const attempt = () => {
-      const s = connect({ port, host: "127.0.0.1" });
-      s.once("connect", () => {
-        s.destroy();
-        done(true);
-      });
-      s.once("error", () => {
-        s.destroy();
-        if (Date.now() > deadline) done(false);
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
-}
-
-async function startEvalkit(port: number): Promise<ChildProcess | undefined> {
-  const deno = join(ROOT, "node_modules", ".bin", "deno");
-  const args = ["run", "--allow-net", "--allow-read", "--allow-env", MAIN, "--port", String(port)];
-  const child = spawn("/bin/sh", ["-c", 'exec "$0" "$@"', deno, ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (await waitForPort(port, 20_000)) return child;
-  child.kill("SIGKILL");
-  return undefined;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  const t = setTimeout(() => child.kill("SIGKILL"), 3_000);
-  await exited;
-  clearTimeout(t);
 }
 
 /** figures[size][command] for one target. */
@@ -216,7 +159,7 @@ export async function main(): Promise<void> {
     }
     if (existsSync(MAIN)) {
       const port = await freePort();
-      const child = await startEvalkit(port);
+      const child = await startEvalkit("deno", port);
       if (child !== undefined) {
         try {
           evalkit = await overResp(port);

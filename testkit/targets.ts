@@ -15,6 +15,7 @@
  */
 
 import { fromUtf8, toUtf8 } from "../src/bytes.ts";
+import { jsonToReply, parseAnswerJson } from "../src/http/json_reply.ts";
 import { ReplyDecoder } from "../src/resp/decode.ts";
 import { encodeReply } from "../src/resp/encode.ts";
 import type { Reply } from "../src/resp/reply.ts";
@@ -513,50 +514,6 @@ class HttpConnection implements Connection {
   close(): void {}
 }
 
-/** JSON value of an Upstash reply → Reply (strings are base64). */
-function fromJson(v: unknown, top: boolean): Reply {
-  if (v === null) return { type: "null" };
-  if (typeof v === "number") return { type: "integer", value: v };
-  if (typeof v === "bigint") return { type: "integer", value: v };
-  if (typeof v === "string") {
-    // With base64 encoding a top-level OK status is the one string sent as is.
-    if (top && v === "OK") return { type: "status", value: "OK" };
-    return { type: "bulk", value: atob(v) };
-  }
-  if (Array.isArray(v)) return fromJsonArray(v);
-  throw new Error(`unexpected JSON value in a reply: ${JSON.stringify(v)}`);
-}
-
-// With an explicit stack, not recursion: replies can be nested thousands of levels deep (CONV-9).
-function fromJsonArray(root: unknown[]): Reply {
-  const stack: { items: unknown[]; out: Reply[] }[] = [{ items: root, out: [] }];
-  for (;;) {
-    const f = stack[stack.length - 1];
-    if (f.out.length === f.items.length) {
-      stack.pop();
-      const r: Reply = { type: "array", value: f.out };
-      if (stack.length === 0) return r;
-      stack[stack.length - 1].out.push(r);
-    } else {
-      const x = f.items[f.out.length];
-      if (Array.isArray(x)) stack.push({ items: x, out: [] });
-      else f.out.push(fromJson(x, false));
-    }
-  }
-}
-
-function parseJsonKeepingIntegers(body: string): unknown {
-  // A reviver makes JSON.parse recurse once per nesting level, too deep for CONV-9's reply: use
-  // it only when the body may hold an integer beyond 2^53 (16 digits or more in a row).
-  if (!/[0-9]{16}/.test(body)) return JSON.parse(body);
-  return JSON.parse(body, (_k, v, ctx?: { source?: string }) => {
-    if (typeof v === "number" && !Number.isSafeInteger(v) && ctx?.source !== undefined) {
-      if (/^-?[0-9]+$/.test(ctx.source)) return BigInt(ctx.source);
-    }
-    return v;
-  });
-}
-
 /**
  * Runs the fixtures against a server speaking the Upstash REST dialect: each command is one
  * `POST <url>` with a JSON array body; replies are compared as JSON can type them (a status and a
@@ -592,7 +549,7 @@ export function httpTarget(url: string, options: HttpTargetOptions = {}): Target
     const body = await res.text();
     let json: { result?: unknown; error?: unknown };
     try {
-      json = parseJsonKeepingIntegers(body) as typeof json;
+      json = parseAnswerJson(body) as typeof json;
     } catch {
       throw new Error(`HTTP ${res.status}: not JSON: ${body.slice(0, 200)}`);
     }
@@ -602,7 +559,7 @@ export function httpTarget(url: string, options: HttpTargetOptions = {}): Target
     if (typeof json !== "object" || json === null || !("result" in json)) {
       throw new Error(`HTTP ${res.status}: no result: ${body.slice(0, 200)}`);
     }
-    return fromJson(json.result, true);
+    return jsonToReply(json.result);
   };
   return {
     name: url,
@@ -640,7 +597,9 @@ export function httpTarget(url: string, options: HttpTargetOptions = {}): Target
 }
 
 /**
- * A target from its command-line spelling: `in-process`, `resp://host:port` or `http(s)://…`.
+ * A target from its command-line spelling: `in-process`, `in-process:cluster` (evalkit with
+ * `clusterEnabled`: the cluster fixtures run, the standalone ones are skipped),
+ * `resp://host:port` or `http(s)://…`.
  *
  * @param spec The spelling.
  * @param options Token for HTTP.
@@ -648,9 +607,14 @@ export function httpTarget(url: string, options: HttpTargetOptions = {}): Target
  */
 export function targetFromString(spec: string, options: { token?: string } = {}): Target {
   if (spec === "in-process") return inProcessTarget();
+  if (spec === "in-process:cluster") {
+    return inProcessTarget({ serverOptions: { clusterEnabled: true } });
+  }
   if (spec.startsWith("resp://")) return respTarget(spec);
   if (spec.startsWith("http://") || spec.startsWith("https://")) {
     return httpTarget(spec, { token: options.token });
   }
-  throw new TypeError(`unknown target ${spec}: use in-process, resp://host:port or http(s)://…`);
+  throw new TypeError(
+    `unknown target ${spec}: use in-process, in-process:cluster, resp://host:port or http(s)://…`,
+  );
 }

@@ -13,11 +13,14 @@
  */
 
 import type { Bytes } from "../bytes.ts";
+import { eqIgnoreCase } from "../bytes.ts";
 import {
   ERR_INVALID_CURSOR,
   ERR_NOT_FLOAT,
   ERR_NOT_INTEGER,
   ERR_NOT_POSITIVE,
+  ERR_SYNTAX,
+  ERR_VALUE_OUT_OF_RANGE,
   errValueOutOfRange,
   ReplyError,
 } from "../errors.ts";
@@ -155,6 +158,70 @@ export function toPositiveLong(s: Bytes, err?: Bytes): number {
   if (v === undefined) throw new ReplyError(err ?? ERR_NOT_INTEGER);
   if (v < 0) throw new ReplyError(err ?? ERR_NOT_POSITIVE);
   return Number(v);
+}
+
+/**
+ * getRangeLongFromObjectOrReply(1, LONG_MAX, msg): a positive count (numkeys, COUNT), or `msg`
+ * for anything else, non-integers included.
+ *
+ * @param s The argument.
+ * @param msg The error text.
+ * @returns The value (exact up to 2^53, beyond any argument count).
+ */
+export function toPositiveCount(s: Bytes, msg: Bytes): number {
+  const v = parseInteger(s);
+  if (v === undefined || v < 1) throw new ReplyError(msg);
+  return Number(v);
+}
+
+/**
+ * getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX): any long but LONG_MIN, whose negation would
+ * overflow (LREM's count, LPOS's RANK, SRANDMEMBER's count).
+ *
+ * @param s The argument.
+ * @returns The value (exact up to 2^53; counts that large are never served in full anyway).
+ */
+export function toSymmetricLong(s: Bytes): number {
+  return Number(symmetricLong(s));
+}
+
+function symmetricLong(s: Bytes): number | bigint {
+  const v = parseInteger(s);
+  if (v === undefined) throw new ReplyError(ERR_NOT_INTEGER);
+  if (v === INT64_MIN) throw new ReplyError(errValueOutOfRange(-INT64_MAX, INT64_MAX));
+  return v;
+}
+
+/** LONG_MAX / 2: with WITHVALUES / WITHSCORES a larger count would overflow the reply's length. */
+const HALF_INT64_MAX = INT64_MAX / 2n;
+
+/** What HRANDFIELD / ZRANDMEMBER's `count [WITHVALUES | WITHSCORES]` asked for. */
+export interface RandomCount {
+  /** The count: distinct members when positive, repeats allowed when negative. */
+  readonly count: number;
+  /** WITHVALUES / WITHSCORES was given. */
+  readonly withValues: boolean;
+}
+
+/**
+ * hrandfieldCommand / zrandmemberCommand's arguments from argv[2]: the count as
+ * {@link toSymmetricLong}, then at most the one option `word`, which narrows the count to
+ * ±LONG_MAX/2. Errors come in Valkey's order: count, syntax, range.
+ *
+ * @param argv The command, with at least three arguments.
+ * @param word `withvalues` or `withscores`.
+ * @returns The count and whether the option was given.
+ */
+export function parseRandomCount(argv: readonly Bytes[], word: string): RandomCount {
+  const v = symmetricLong(argv[2]);
+  if (argv.length > 4 || (argv.length === 4 && !eqIgnoreCase(argv[3], word))) {
+    throw new ReplyError(ERR_SYNTAX);
+  }
+  const withValues = argv.length === 4;
+  if (withValues && (BigInt(v) < -HALF_INT64_MAX || BigInt(v) > HALF_INT64_MAX)) {
+    throw new ReplyError(ERR_VALUE_OUT_OF_RANGE);
+  }
+  return { count: Number(v), withValues };
 }
 
 /**

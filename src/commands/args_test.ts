@@ -4,6 +4,7 @@ import { ReplyError } from "../errors.ts";
 import {
   parseFloatSyntax,
   parseInteger,
+  parseRandomCount,
   string2d,
   string2ll,
   string2ull,
@@ -11,9 +12,11 @@ import {
   toIndex,
   toInt32,
   toInt64,
+  toPositiveCount,
   toPositiveLong,
   toRangeLong,
   toScanCursor,
+  toSymmetricLong,
 } from "./args.ts";
 
 function throwsText(f: () => unknown, text: string): void {
@@ -85,6 +88,48 @@ test("toInt32 and toRangeLong report getRangeLongFromObjectOrReply's texts", () 
 test("toPositiveLong refuses negatives", () => {
   assert.equal(toPositiveLong("0"), 0);
   throwsText(() => toPositiveLong("-1"), "ERR value is out of range, must be positive");
+});
+
+test("toPositiveCount replies its own text for anything below 1, non-integers included", () => {
+  assert.equal(toPositiveCount("3", "ERR numkeys should be greater than 0"), 3);
+  throwsText(
+    () => toPositiveCount("0", "ERR numkeys should be greater than 0"),
+    "ERR numkeys should be greater than 0",
+  );
+  throwsText(
+    () => toPositiveCount("x", "ERR numkeys should be greater than 0"),
+    "ERR numkeys should be greater than 0",
+  );
+});
+
+test("toSymmetricLong accepts every long but LONG_MIN", () => {
+  assert.equal(toSymmetricLong("-5"), -5);
+  assert.equal(toSymmetricLong("-9223372036854775807"), -9223372036854775807);
+  throwsText(
+    () => toSymmetricLong("-9223372036854775808"),
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+  );
+  throwsText(() => toSymmetricLong("x"), "ERR value is not an integer or out of range");
+});
+
+test("parseRandomCount: count, then the option, then LONG_MAX/2 with the option", () => {
+  const h = (...rest: string[]) => parseRandomCount(["HRANDFIELD", "h", ...rest], "withvalues");
+  assert.deepEqual(h("-3"), { count: -3, withValues: false });
+  assert.deepEqual(h("2", "WithValues"), { count: 2, withValues: true });
+  assert.deepEqual(h("9223372036854775807"), { count: 9223372036854775807, withValues: false });
+  assert.deepEqual(h("-4611686018427387903", "WITHVALUES"), {
+    count: -4611686018427387903,
+    withValues: true,
+  });
+  throwsText(() => h("4611686018427387904", "WITHVALUES"), "ERR value is out of range");
+  throwsText(() => h("-4611686018427387904", "WITHVALUES"), "ERR value is out of range");
+  throwsText(() => h("x", "WITHVALUES"), "ERR value is not an integer or out of range");
+  throwsText(() => h("9223372036854775807", "WITHX"), "ERR syntax error");
+  throwsText(
+    () => h("-9223372036854775808", "WITHX"),
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+  );
+  throwsText(() => h("5", "WITHVALUES", "x"), "ERR syntax error");
 });
 
 test("string2ull: string2ll when non-negative, else strtoull over the whole text", () => {

@@ -10,18 +10,13 @@
  */
 
 import type { Bytes } from "../bytes.ts";
-import { eqIgnoreCase } from "../bytes.ts";
 import {
   ERR_HASH_NOT_FLOAT,
   ERR_HASH_NOT_INTEGER,
   ERR_INCR_NAN_OR_INF,
   ERR_NOT_FLOAT,
-  ERR_NOT_INTEGER,
   ERR_OVERFLOW,
-  ERR_SYNTAX,
   ERR_VALUE_NAN_OR_INF,
-  ERR_VALUE_OUT_OF_RANGE,
-  errValueOutOfRange,
   errWrongArity,
   ReplyError,
 } from "../errors.ts";
@@ -45,13 +40,17 @@ import {
   type LongDouble,
   string2ld,
 } from "../types/long_double.ts";
-import { stringMatch } from "../types/string.ts";
-import { INT64_MAX, INT64_MIN, parseInteger, toIndex, toInt64, toScanCursor } from "./args.ts";
+import {
+  INT64_MAX,
+  INT64_MIN,
+  parseInteger,
+  parseRandomCount,
+  toInt64,
+  toScanCursor,
+} from "./args.ts";
+import { emptyScanReply, parseElementScanOptions, scanMatches } from "./collection_scan.ts";
 import { arg, block, command, key, keyAt, OPTIONAL, token } from "./meta.ts";
 import type { CommandContext, CommandSpec } from "./spec.ts";
-
-/** LONG_MAX / 2: HRANDFIELD … WITHVALUES refuses larger counts (the reply would overflow). */
-const HALF_LONG_MAX = INT64_MAX / 2n;
 
 // ---- helpers ----
 
@@ -226,19 +225,8 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply
 
 function hrandfieldCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   if (argv.length >= 3) {
-    const l = parseInteger(argv[2]);
-    if (l === undefined) throw new ReplyError(ERR_NOT_INTEGER);
-    if (l === INT64_MIN) throw new ReplyError(errValueOutOfRange(-INT64_MAX, INT64_MAX));
-    let withValues = false;
-    if (argv.length > 4 || (argv.length === 4 && !eqIgnoreCase(argv[3], "withvalues"))) {
-      throw new ReplyError(ERR_SYNTAX);
-    } else if (argv.length === 4) {
-      withValues = true;
-      if (BigInt(l) < -HALF_LONG_MAX || BigInt(l) > HALF_LONG_MAX) {
-        throw new ReplyError(ERR_VALUE_OUT_OF_RANGE);
-      }
-    }
-    return hrandfieldWithCount(ctx, argv[1], Number(l), withValues);
+    const { count, withValues } = parseRandomCount(argv, "withvalues");
+    return hrandfieldWithCount(ctx, argv[1], count, withValues);
   }
   const h = readHash(ctx, argv[1]);
   if (h === undefined) return NULL;
@@ -269,33 +257,12 @@ function hrandfieldWithCount(
 
 // ---- HSCAN ----
 
-/** `*2 "0" *0`: the reply for a missing key (shared.emptyscan). */
-const EMPTY_SCAN: Reply = array([bulk("0"), EMPTY_ARRAY]);
-
 function hscanCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const cursor = toScanCursor(argv[2]);
   const h = readHash(ctx, argv[1]);
-  if (h === undefined) return EMPTY_SCAN;
+  if (h === undefined) return emptyScanReply();
   // scanGenericCommand: options are parsed once the key is known to be a hash.
-  let count = 10;
-  let pattern: Bytes | undefined;
-  let noValues = false;
-  for (let i = 3; i < argv.length;) {
-    const o = argv[i], more = argv.length - i;
-    if (eqIgnoreCase(o, "count") && more >= 2) {
-      count = toIndex(argv[i + 1]);
-      if (count < 1) throw new ReplyError(ERR_SYNTAX);
-      i += 2;
-    } else if (eqIgnoreCase(o, "match") && more >= 2) {
-      pattern = argv[i + 1] === "*" ? undefined : argv[i + 1];
-      i += 2;
-    } else if (eqIgnoreCase(o, "novalues")) {
-      noValues = true;
-      i++;
-    } else {
-      throw new ReplyError(ERR_SYNTAX);
-    }
-  }
+  const options = parseElementScanOptions(argv, "hash");
   let next = 0;
   let entries: Iterable<[Bytes, Bytes]>;
   if (h.encoding === "listpack") {
@@ -303,15 +270,15 @@ function hscanCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
     entries = h.entries();
   } else {
     const start = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? h.size : Number(cursor);
-    const step = h.scan(start, count);
+    const step = h.scan(start, options.count);
     next = step.cursor;
     entries = step.entries;
   }
   const out: Bytes[] = [];
   for (const [f, v] of entries) {
-    if (pattern !== undefined && !stringMatch(pattern, f)) continue;
+    if (!scanMatches(options, f)) continue;
     out.push(f);
-    if (!noValues) out.push(v);
+    if (!options.onlyKeys) out.push(v);
   }
   return array([bulk(String(next)), bulkArray(out)]);
 }

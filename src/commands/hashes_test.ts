@@ -3,29 +3,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Server } from "../server.ts";
 import type { Bytes } from "../bytes.ts";
 import { array, bulk, error, int, map, NULL, OK, type Reply } from "../resp/reply.ts";
-import { EXPIRE_OVERHEAD } from "../keyspace/keyspace.ts";
 import { mulberry32, randInt } from "../types/_test_rng.ts";
 import { HASH_COMMANDS } from "./hashes.ts";
-
-function setup() {
-  const server = new Server();
-  const session = server.createSession();
-  const run = (...argv: Bytes[]): Reply => server.execute(session, argv);
-  return { server, session, run };
-}
-
-function recomputedMemory(server: Server): number {
-  let total = 0;
-  for (const db of server.keyspace.dbs) {
-    for (const [k, e] of db.entries()) {
-      total += server.keyspace.sizeOf(k, e) + (db.getExpire(k) !== undefined ? EXPIRE_OVERHEAD : 0);
-    }
-  }
-  return total;
-}
+import { harness, recomputedMemory } from "../testing/harness.ts";
 
 function items(r: Reply): readonly Reply[] {
   if (r.type !== "array") throw new assert.AssertionError({ message: `not an array: ${r.type}` });
@@ -37,7 +19,7 @@ function strings(r: Reply): string[] {
 }
 
 test("HSET counts new fields, HMSET replies OK, both reject an odd field/value list", () => {
-  const { run } = setup();
+  const { run } = harness();
   assert.deepEqual(run("HSET", "h", "a", "1", "b", "2", "a", "3"), int(2));
   assert.deepEqual(run("HMSET", "h", "c", "4"), OK);
   assert.deepEqual(
@@ -58,7 +40,7 @@ test("HSET counts new fields, HMSET replies OK, both reject an odd field/value l
 });
 
 test("HINCRBY and HINCRBYFLOAT create the key, keep exact int64 and long-double text", () => {
-  const { run } = setup();
+  const { run } = harness();
   assert.deepEqual(run("HINCRBY", "h", "n", "9007199254740993"), int(9007199254740993n));
   assert.deepEqual(
     run("HINCRBY", "h", "n", "9223372036854775807"),
@@ -74,7 +56,7 @@ test("HINCRBY and HINCRBYFLOAT create the key, keep exact int64 and long-double 
 });
 
 test("HRANDFIELD: distinct fields for a positive count, repeats for a negative one", () => {
-  const { run } = setup();
+  const { run } = harness();
   const argv = ["HSET", "h"];
   for (let i = 0; i < 50; i++) argv.push(`f${i}`, `v${i}`);
   run(...argv);
@@ -92,7 +74,7 @@ test("HRANDFIELD: distinct fields for a positive count, repeats for a negative o
 });
 
 test("HSCAN of a hashtable: every field present throughout is returned despite writes", () => {
-  const { run } = setup();
+  const { run } = harness();
   const argv = ["HSET", "h"];
   for (let i = 0; i < 1000; i++) argv.push(`f${i}`, `v${i}`);
   run(...argv);
@@ -115,7 +97,7 @@ test("HSCAN of a hashtable: every field present throughout is returned despite w
 });
 
 test("HSCAN NOVALUES and MATCH on a listpack hash", () => {
-  const { run } = setup();
+  const { run } = harness();
   run("HSET", "h", "alpha", "1", "beta", "2", "apple", "3");
   assert.deepEqual(
     run("HSCAN", "h", "0", "MATCH", "a*", "NOVALUES"),
@@ -124,7 +106,7 @@ test("HSCAN NOVALUES and MATCH on a listpack hash", () => {
 });
 
 test("used_memory follows every hash change incrementally and returns to 0", () => {
-  const { server, run } = setup();
+  const { server, run } = harness();
   const random = mulberry32(11);
   const pick = <T>(xs: readonly T[]) => xs[randInt(random, xs.length)];
   const keys = ["a", "b"];

@@ -229,12 +229,14 @@ twin("HSCAN of a listpack hash: everything at once", [
   ["HSCAN", "h", "0", "MATCH"],
   ["HSCAN", "h", "0", "TYPE", "string"],
   ["HSCAN", "h", "0", "FOO"],
+  ["HSCAN", "h", "0", "NOSCORES", valkey(error("ERR NOSCORES option can only be used in ZSCAN"))],
   WRONGTYPE,
   ["HSCAN", "s", "0"],
   ["HSCAN", "s", "0", "FOO"],
   ["HSCAN", "s", "x"],
 ], {
-  valkeyDiff: "HSCAN … NOVALUES is new in Valkey 8 (redis #12765; Redis 7.0: syntax error); " +
+  valkeyDiff: "HSCAN … NOVALUES (and ZSCAN's NOSCORES, refused here by name) are new in " +
+    "Valkey 8 (redis #12765; Redis 7.0: syntax error); " +
     "Valkey 8 parses cursors with string2ull, which refuses negative ones",
 });
 

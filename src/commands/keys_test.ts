@@ -1,28 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Bytes } from "../bytes.ts";
-import { manualClock } from "../clock.ts";
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD } from "../keyspace/keyspace.ts";
 import { array, bulk, error, int, NULL, OK, type Reply, status } from "../resp/reply.ts";
-import { Server } from "../server.ts";
-
-const T0 = 1_700_000_000_000;
-
-/** A server on a manual clock; `modified` records WATCH signals as `db:key`. */
-function harness() {
-  const clock = manualClock(T0);
-  const server = new Server({ clock });
-  const session = server.createSession();
-  const modified: string[] = [];
-  const hooks = server.keyspace.hooks;
-  const original = hooks.modified.bind(hooks);
-  hooks.modified = (db, key) => {
-    modified.push(`${db}:${key}`);
-    original(db, key);
-  };
-  const run = (...argv: Bytes[]): Reply => server.execute(session, argv);
-  return { clock, server, session, modified, run, db0: server.keyspace.dbs[0] };
-}
+import { harness, T0 } from "../testing/harness.ts";
 
 function keysOf(r: Reply): string[] {
   assert.equal(r.type, "array");

@@ -23,11 +23,9 @@ import {
   ERR_LPOS_MAXLEN_NEGATIVE,
   ERR_LPOS_RANK_ZERO,
   ERR_NO_SUCH_KEY,
-  ERR_NOT_INTEGER,
   ERR_NOT_POSITIVE,
   ERR_NUMKEYS_NOT_POSITIVE,
   ERR_SYNTAX,
-  errValueOutOfRange,
   errWrongArity,
   ReplyError,
 } from "../errors.ts";
@@ -46,7 +44,7 @@ import {
 } from "../resp/reply.ts";
 import { blockForKeys, parseBlockingTimeout } from "../blocking.ts";
 import { ListValue } from "../types/list.ts";
-import { INT64_MAX, INT64_MIN, parseInteger, toIndex, toInt64, toPositiveLong } from "./args.ts";
+import { toIndex, toInt64, toPositiveCount, toPositiveLong, toSymmetricLong } from "./args.ts";
 import { arg, command, key, keyAt, keyNum, oneof, token } from "./meta.ts";
 import type { CommandContext, CommandSpec } from "./spec.ts";
 
@@ -107,27 +105,6 @@ function pushTo(
   l.push(values, head);
   changed(ctx, k);
   return l;
-}
-
-/**
- * getRangeLongFromObjectOrReply(…, -LONG_MAX, LONG_MAX, NULL): any long but LONG_MIN, whose
- * negation would overflow (LREM's count, LPOS's RANK).
- */
-function toSymmetricLong(s: Bytes): number {
-  const v = parseInteger(s);
-  if (v === undefined) throw new ReplyError(ERR_NOT_INTEGER);
-  if (v === INT64_MIN) throw new ReplyError(errValueOutOfRange(-INT64_MAX, INT64_MAX));
-  return Number(v);
-}
-
-/**
- * getRangeLongFromObjectOrReply(…, 1, LONG_MAX, msg): a positive long; `msg` for anything else,
- * non-integers included.
- */
-function toPositiveCount(s: Bytes, msg: Bytes): number {
-  const v = parseInteger(s);
-  if (v === undefined || v < 1) throw new ReplyError(msg);
-  return Number(v);
 }
 
 /** getListPositionFromObjectOrReply: LEFT → head, RIGHT → tail. */

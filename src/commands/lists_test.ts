@@ -3,34 +3,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Server } from "../server.ts";
 import type { Bytes } from "../bytes.ts";
 import { array, bulk, EMPTY_ARRAY, error, int, NULL, NULL_ARRAY, OK } from "../resp/reply.ts";
-import type { Reply } from "../resp/reply.ts";
-import { EXPIRE_OVERHEAD } from "../keyspace/keyspace.ts";
 import { mulberry32, randInt } from "../types/_test_rng.ts";
 import { LIST_COMMANDS } from "./lists.ts";
-
-function setup() {
-  const server = new Server();
-  const session = server.createSession();
-  const run = (...argv: Bytes[]): Reply => server.execute(session, argv);
-  return { server, session, run };
-}
-
-/** used_memory recomputed from scratch: what the incremental accounting must equal. */
-function recomputedMemory(server: Server): number {
-  let total = 0;
-  for (const db of server.keyspace.dbs) {
-    for (const [k, e] of db.entries()) {
-      total += server.keyspace.sizeOf(k, e) + (db.getExpire(k) !== undefined ? EXPIRE_OVERHEAD : 0);
-    }
-  }
-  return total;
-}
+import { harness, recomputedMemory } from "../testing/harness.ts";
 
 test("LPUSH and RPUSH push in argument order and reply the new length", () => {
-  const { run } = setup();
+  const { run } = harness();
   assert.deepEqual(run("LPUSH", "l", "a", "b"), int(2));
   assert.deepEqual(run("RPUSH", "l", "c"), int(3));
   assert.deepEqual(run("LRANGE", "l", "0", "-1"), array([bulk("b"), bulk("a"), bulk("c")]));
@@ -39,7 +19,7 @@ test("LPUSH and RPUSH push in argument order and reply the new length", () => {
 });
 
 test("LPOP with a count replies an array; a missing key a null array, not a null bulk", () => {
-  const { run } = setup();
+  const { run } = harness();
   assert.deepEqual(run("LPOP", "l", "2"), NULL_ARRAY);
   assert.deepEqual(run("LPOP", "l"), NULL);
   run("RPUSH", "l", "a", "b", "c");
@@ -56,7 +36,7 @@ test("LPOP with a count replies an array; a missing key a null array, not a null
 });
 
 test("LSET truncates its index to int32 as Valkey's listTypeReplaceAtIndex does", () => {
-  const { run } = setup();
+  const { run } = harness();
   run("RPUSH", "l", "a", "b", "c");
   assert.deepEqual(run("LSET", "l", String(2 ** 32 + 1), "x"), OK);
   assert.deepEqual(run("LSET", "l", String(2 ** 32 - 1), "z"), OK); // -1
@@ -65,7 +45,7 @@ test("LSET truncates its index to int32 as Valkey's listTypeReplaceAtIndex does"
 });
 
 test("LPOS, LINSERT, LREM and LTRIM on one list", () => {
-  const { run } = setup();
+  const { run } = harness();
   run("RPUSH", "l", "a", "b", "a", "c", "a");
   assert.deepEqual(run("LPOS", "l", "a", "RANK", "-2", "COUNT", "0"), array([int(2), int(0)]));
   assert.deepEqual(run("LPOS", "l", "a", "MAXLEN", "1", "RANK", "2"), NULL);
@@ -80,14 +60,14 @@ test("LPOS, LINSERT, LREM and LTRIM on one list", () => {
 });
 
 test("LMOVE onto the same list rotates it", () => {
-  const { run } = setup();
+  const { run } = harness();
   run("RPUSH", "l", "1", "2", "3");
   assert.deepEqual(run("LMOVE", "l", "l", "LEFT", "RIGHT"), bulk("1"));
   assert.deepEqual(run("LRANGE", "l", "0", "-1"), array([bulk("2"), bulk("3"), bulk("1")]));
 });
 
 test("OBJECT ENCODING follows Valkey 8: listpack up to 8 KB, quicklist beyond, back at 4 KB", () => {
-  const { run } = setup();
+  const { run } = harness();
   run("RPUSH", "l", "a");
   assert.deepEqual(run("OBJECT", "ENCODING", "l"), bulk("listpack"));
   // 7-byte header + "a" (3 bytes) + 8190 raw bytes > 8192: converted before the push.
@@ -109,7 +89,7 @@ test("OBJECT ENCODING follows Valkey 8: listpack up to 8 KB, quicklist beyond, b
 });
 
 test("used_memory follows every list change incrementally and returns to 0", () => {
-  const { server, run } = setup();
+  const { server, run } = harness();
   const random = mulberry32(7);
   const pick = <T>(xs: readonly T[]) => xs[randInt(random, xs.length)];
   const keys = ["a", "b", "c"];
@@ -138,7 +118,7 @@ test("used_memory follows every list change incrementally and returns to 0", () 
 });
 
 test("used_memory counts a list as Valkey sizes it: listpack bytes, or quicklist nodes", () => {
-  const { server, run } = setup();
+  const { server, run } = harness();
   run("RPUSH", "l", "hello", "7");
   // key overhead 56 + 1 key byte; listpack 7 + "hello" (1 + 5 + 1) + 7 (1 + 1).
   assert.equal(server.keyspace.usedMemory, 57 + 7 + 7 + 2);

@@ -15,12 +15,10 @@ import type { Bytes } from "../bytes.ts";
 import { eqIgnoreCase } from "../bytes.ts";
 import {
   ERR_LIMIT_NEGATIVE,
-  ERR_NOT_INTEGER,
   ERR_NOT_POSITIVE,
   ERR_NUMKEYS_GREATER,
   ERR_NUMKEYS_NOT_POSITIVE,
   ERR_SYNTAX,
-  errValueOutOfRange,
   ReplyError,
 } from "../errors.ts";
 import type { Entry } from "../keyspace/keyspace.ts";
@@ -28,7 +26,7 @@ import { checkType, lookupKeyRead, lookupKeyWrite, newEntry } from "../keyspace/
 import { array, bulk, EMPTY_ARRAY, int, NULL, type Reply, set } from "../resp/reply.ts";
 import { isStrictInt64 } from "../types/encoding.ts";
 import { SetValue } from "../types/set.ts";
-import { parseInteger, toPositiveLong, toScanCursor } from "./args.ts";
+import { toPositiveCount, toPositiveLong, toScanCursor, toSymmetricLong } from "./args.ts";
 import {
   emptyScanReply,
   hashScanStep,
@@ -41,9 +39,6 @@ import { arg, command, key, keyAt, keyNum } from "./meta.ts";
 import type { CommandContext, CommandSpec } from "./spec.ts";
 
 // ---- shared helpers ----
-
-/** LONG_MAX, the bound of SRANDMEMBER/ZRANDMEMBER counts. */
-const LONG_MAX = 9223372036854775807n;
 
 /** lookupKeyRead + checkType: the set, undefined when missing, WRONGTYPE otherwise. */
 function readSet(ctx: CommandContext, k: Bytes): SetValue | undefined {
@@ -89,20 +84,6 @@ function memberSet(members: Iterable<Bytes>): Reply {
   const out: Reply[] = [];
   for (const m of members) out.push(bulk(m));
   return set(out);
-}
-
-/**
- * getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX): SRANDMEMBER / ZRANDMEMBER counts. The value
- * is a number, exact up to 2^53 (counts that large are never served in full anyway).
- *
- * @param s The argument.
- * @returns The count.
- */
-export function toRandomCount(s: Bytes): number {
-  const v = parseInteger(s);
-  if (v === undefined) throw new ReplyError(ERR_NOT_INTEGER);
-  if (BigInt(v) < -LONG_MAX) throw new ReplyError(errValueOutOfRange(-LONG_MAX, LONG_MAX));
-  return Number(v);
 }
 
 // ---- SADD SREM SMOVE ----
@@ -223,7 +204,7 @@ function srandmemberCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply 
 }
 
 function srandmemberWithCount(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const l = toRandomCount(argv[2]);
+  const l = toSymmetricLong(argv[2]);
   const s = readSet(ctx, argv[1]);
   if (s === undefined || l === 0) return EMPTY_ARRAY;
   const count = Math.abs(l);
@@ -317,19 +298,6 @@ function sinterCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 function sinterstoreCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   return sinterGeneric(ctx, argv.slice(2), argv[1], false, 0);
-}
-
-/**
- * getRangeLongFromObjectOrReply(1, LONG_MAX, msg): a count of keys, or `msg` for anything else.
- *
- * @param s The argument.
- * @param msg The error text.
- * @returns The value (exact up to 2^53, beyond any argument count).
- */
-export function toPositiveCount(s: Bytes, msg: Bytes): number {
-  const v = parseInteger(s);
-  if (v === undefined || v < 1) throw new ReplyError(msg);
-  return Number(v);
 }
 
 function sintercardCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {

@@ -1,34 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Bytes } from "../bytes.ts";
-import { EXPIRE_OVERHEAD } from "../keyspace/keyspace.ts";
 import { array, type ArrayReply, bulk, int, type Reply, set } from "../resp/reply.ts";
-import { Server } from "../server.ts";
-
-function harness() {
-  const server = new Server();
-  const session = server.createSession();
-  const modified: string[] = [];
-  const hooks = server.keyspace.hooks;
-  const original = hooks.modified.bind(hooks);
-  hooks.modified = (db, key) => {
-    modified.push(key);
-    original(db, key);
-  };
-  const run = (...argv: Bytes[]): Reply => server.execute(session, argv);
-  return { server, session, run, modified };
-}
-
-/** used_memory recomputed from scratch: what the incremental accounting must equal. */
-function recomputedMemory(server: Server): number {
-  let total = 0;
-  for (const db of server.keyspace.dbs) {
-    for (const [k, e] of db.entries()) {
-      total += server.keyspace.sizeOf(k, e) + (db.getExpire(k) !== undefined ? EXPIRE_OVERHEAD : 0);
-    }
-  }
-  return total;
-}
+import { harness, recomputedMemory } from "../testing/harness.ts";
 
 const members = (r: Reply): Bytes[] =>
   r.type === "set" || r.type === "array" ? r.value.map((x) => (x as { value: Bytes }).value) : [];
@@ -188,7 +162,7 @@ test("set commands signal WATCH only when they change something", () => {
   assert.deepEqual(h.modified, []);
   h.run("SADD", "s", "b");
   h.run("SMOVE", "s", "t", "a");
-  assert.deepEqual(h.modified, ["s", "s", "t"]);
+  assert.deepEqual(h.modified, ["0:s", "0:s", "0:t"]);
 });
 
 test("SMEMBERS and friends reply RESP3 sets, SRANDMEMBER arrays", () => {

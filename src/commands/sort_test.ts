@@ -1,16 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Bytes } from "../bytes.ts";
-import { array, bulk, error, type Reply } from "../resp/reply.ts";
-import { Server } from "../server.ts";
+import { array, bulk, error } from "../resp/reply.ts";
 import { sortWeight } from "./sort.ts";
-
-function harness() {
-  const server = new Server();
-  const session = server.createSession();
-  const run = (...argv: Bytes[]): Reply => server.execute(session, argv);
-  return { server, session, run };
-}
+import { harness } from "../testing/harness.ts";
 
 test("sortWeight reads what glibc's strtod accepts in full, refusing ERANGE and NaN", () => {
   assert.equal(sortWeight(""), 0);

@@ -22,7 +22,6 @@ import {
   ERR_NUMKEYS_NOT_POSITIVE,
   ERR_SCORE_NAN,
   ERR_SYNTAX,
-  ERR_VALUE_OUT_OF_RANGE,
   ERR_WEIGHT_NOT_FLOAT,
   ERR_WRONGTYPE,
   ERR_ZADD_GT_LT_NX,
@@ -58,10 +57,10 @@ import {
   ZSetValue,
 } from "../types/zset.ts";
 import {
-  INT64_MAX,
-  parseInteger,
+  parseRandomCount,
   toDouble,
   toIndex,
+  toPositiveCount,
   toPositiveLong,
   toScanCursor,
 } from "./args.ts";
@@ -74,7 +73,6 @@ import {
 } from "./collection_scan.ts";
 import { encodingLimits } from "./encoding_limits.ts";
 import { arg, block, command, key, keyAt, keyNum, oneof, OPTIONAL, token } from "./meta.ts";
-import { toPositiveCount, toRandomCount } from "./sets.ts";
 import type { CommandContext, CommandSpec } from "./spec.ts";
 
 // ---- shared helpers ----
@@ -739,23 +737,10 @@ function zintercardCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 // ---- ZRANDMEMBER ----
 
-/** LONG_MAX / 2: the largest |count| WITHSCORES accepts. */
-const HALF_LONG_MAX = INT64_MAX / 2n;
-
 function zrandmemberCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   if (argv.length >= 3) {
-    const l = toRandomCount(argv[2]);
-    let scores = false;
-    if (argv.length > 4 || (argv.length === 4 && !eqIgnoreCase(argv[3], "withscores"))) {
-      throw new ReplyError(ERR_SYNTAX);
-    } else if (argv.length === 4) {
-      scores = true;
-      const exact = BigInt(parseInteger(argv[2]) as number | bigint);
-      if (exact < -HALF_LONG_MAX || exact > HALF_LONG_MAX) {
-        throw new ReplyError(ERR_VALUE_OUT_OF_RANGE);
-      }
-    }
-    return zrandmemberWithCount(ctx, argv[1], l, scores);
+    const { count, withValues } = parseRandomCount(argv, "withscores");
+    return zrandmemberWithCount(ctx, argv[1], count, withValues);
   }
   const z = readZset(ctx, argv[1]);
   if (z === undefined) return NULL;

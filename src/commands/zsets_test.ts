@@ -1,8 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Bytes } from "../bytes.ts";
-import { manualClock } from "../clock.ts";
-import { EXPIRE_OVERHEAD } from "../keyspace/keyspace.ts";
 import {
   array,
   type ArrayReply,
@@ -12,28 +10,8 @@ import {
   NULL_ARRAY,
   type Reply,
 } from "../resp/reply.ts";
-import { Server } from "../server.ts";
 import { formatG17 } from "./zsets.ts";
-
-const T0 = 1_700_000_000_000;
-
-function harness() {
-  const clock = manualClock(T0);
-  const server = new Server({ clock });
-  const session = server.createSession();
-  const run = (...argv: Bytes[]): Reply => server.execute(session, argv);
-  return { clock, server, session, run };
-}
-
-function recomputedMemory(server: Server): number {
-  let total = 0;
-  for (const db of server.keyspace.dbs) {
-    for (const [k, e] of db.entries()) {
-      total += server.keyspace.sizeOf(k, e) + (db.getExpire(k) !== undefined ? EXPIRE_OVERHEAD : 0);
-    }
-  }
-  return total;
-}
+import { harness, recomputedMemory, T0 } from "../testing/harness.ts";
 
 const texts = (r: Reply): Bytes[] =>
   r.type === "array" ? r.value.map((x) => (x as { value: Bytes }).value) : [];

@@ -1,11 +1,13 @@
 /**
  * What the three RESP server runtimes (deno.ts, bun.ts, node.ts) share: their options, the handle
- * they return, Valkey's address format, and the last-resort handling of unexpected exceptions.
+ * they return, Valkey's address format, and the last-resort handling of unexpected exceptions
+ * (a client's input that makes a bug throw, a Connection that throws on close).
  *
  * @module
  */
 
 import { errInternal } from "../errors.ts";
+import type { Connection } from "../protocol/connection.ts";
 import { encodeReply } from "../resp/encode.ts";
 import { error } from "../resp/reply.ts";
 import type { Server } from "../server.ts";
@@ -95,4 +97,45 @@ export function internalErrorReply(
 ): Uint8Array {
   logInternal(server, e, doing);
   return encodeReply(error(errInternal(e)), 2);
+}
+
+/**
+ * Feeds a client's input to its Connection. An exception that escapes (a bug) is answered with
+ * {@link internalErrorReply} and the connection is closed, its state being unknown: the caller
+ * sends what this returns, then drops the client as it does after QUIT.
+ *
+ * @param server The server whose log receives a bug.
+ * @param connection The client's connection.
+ * @param data The bytes read.
+ * @returns The bytes to send.
+ */
+export function receiveInput(
+  server: Pick<Server, "log">,
+  connection: Connection,
+  data: Uint8Array,
+): Uint8Array {
+  try {
+    return connection.receive(data);
+  } catch (e) {
+    const out = internalErrorReply(server, e, `handling input from ${connection.session.addr}`);
+    connection.close();
+    return out;
+  }
+}
+
+/**
+ * Closes a gone client's Connection (undefined when it never got one); an exception is logged.
+ *
+ * @param server The server whose log receives it.
+ * @param connection The client's connection.
+ */
+export function closeConnection(
+  server: Pick<Server, "log">,
+  connection: Connection | undefined,
+): void {
+  try {
+    connection?.close();
+  } catch (e) {
+    logInternal(server, e, "closing a client");
+  }
 }

@@ -7,12 +7,13 @@
 import type { Server } from "../server.ts";
 import { Connection } from "../protocol/connection.ts";
 import {
+  closeConnection,
   DEFAULT_HOSTNAME,
   DEFAULT_PORT,
   formatAddress,
-  internalErrorReply,
   logInternal,
   onShutdown,
+  receiveInput,
   type ServeHandle,
   type ServeOptions,
 } from "./_common.ts";
@@ -93,11 +94,7 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
       body();
     } catch (e) {
       logInternal(server, e, doing);
-      try {
-        socket.data?.connection.close();
-      } catch (e) {
-        logInternal(server, e, "closing a client");
-      }
+      closeConnection(server, socket.data?.connection);
       try {
         socket.end();
       } catch { /* already gone */ }
@@ -131,16 +128,9 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
       data(socket, data) {
         guarded(socket, "handling a client's input", () => {
           const client = socket.data;
-          const connection = client.connection;
-          let out: Uint8Array;
-          try {
-            out = connection.receive(data);
-          } catch (e) {
-            out = internalErrorReply(server, e, `handling input from ${connection.session.addr}`);
-            connection.close(); // its state is unknown: drop it once the reply is out
-          }
+          const out = receiveInput(server, client.connection, data);
           if (out.length > 0) send(socket, client, out);
-          if (connection.closed && client.pending.length === 0) socket.end();
+          if (client.connection.closed && client.pending.length === 0) socket.end();
         });
       },
       drain(socket) {
@@ -161,11 +151,7 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
       },
       close(socket) {
         sockets.delete(socket);
-        try {
-          socket.data?.connection.close();
-        } catch (e) {
-          logInternal(server, e, "closing a client");
-        }
+        closeConnection(server, socket.data?.connection);
         if (sockets.size === 0) whenAllClosed?.();
       },
       error() {

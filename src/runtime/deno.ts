@@ -7,13 +7,14 @@
 import type { Server } from "../server.ts";
 import { Connection } from "../protocol/connection.ts";
 import {
+  closeConnection,
   DEFAULT_HOSTNAME,
   DEFAULT_PORT,
   formatAddress,
-  internalErrorReply,
   logInternal,
   onShutdown,
   READ_SIZE,
+  receiveInput,
   type ServeHandle,
   type ServeOptions,
 } from "./_common.ts";
@@ -117,27 +118,15 @@ async function serveClient(server: Server, conn: Deno.TcpConn): Promise<void> {
     while (!c.closed) {
       const n = await conn.read(buf);
       if (n === null) break;
-      let out: Uint8Array;
-      let broken = false;
-      try {
-        out = c.receive(buf.subarray(0, n));
-      } catch (e) {
-        out = internalErrorReply(server, e, `handling input from ${c.session.addr}`);
-        broken = true;
-      }
+      const out = receiveInput(server, c, buf.subarray(0, n));
       if (out.length > 0) await send(out);
-      if (broken) break;
     }
   } catch (e) {
     // Reset by the peer, or closed by close(): either way the client is gone. Before the
     // Connection exists it is a bug.
     if (connection === undefined) logInternal(server, e, "accepting a client");
   } finally {
-    try {
-      connection?.close();
-    } catch (e) {
-      logInternal(server, e, "closing a client");
-    }
+    closeConnection(server, connection);
     closeQuietly(conn);
   }
 }

@@ -8,12 +8,13 @@ import { createServer as createNetServer, type Socket } from "node:net";
 import type { Server } from "../server.ts";
 import { Connection } from "../protocol/connection.ts";
 import {
+  closeConnection,
   DEFAULT_HOSTNAME,
   DEFAULT_PORT,
   formatAddress,
-  internalErrorReply,
   logInternal,
   onShutdown,
+  receiveInput,
   type ServeHandle,
   type ServeOptions,
 } from "./_common.ts";
@@ -65,11 +66,7 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
     let connection: Connection | undefined;
     socket.on("close", () => {
       sockets.delete(socket);
-      try {
-        connection?.close();
-      } catch (e) {
-        logInternal(server, e, "closing a client");
-      }
+      closeConnection(server, connection);
     });
     guarded(socket, "accepting a client", () => {
       socket.setNoDelay(true);
@@ -85,13 +82,7 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
       c.session.laddr = formatAddress(socket.localAddress ?? "", socket.localPort ?? 0);
       socket.on("data", (chunk: Uint8Array) =>
         guarded(socket, "handling a client's input", () => {
-          let out: Uint8Array;
-          try {
-            out = c.receive(chunk);
-          } catch (e) {
-            out = internalErrorReply(server, e, `handling input from ${c.session.addr}`);
-            c.close(); // its state is unknown: drop it once the reply is out
-          }
+          const out = receiveInput(server, c, chunk);
           if (out.length > 0 && !socket.write(out)) socket.pause();
           if (c.closed) socket.end();
         }));

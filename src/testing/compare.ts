@@ -7,6 +7,10 @@
  */
 
 import type { Reply } from "../resp/reply.ts";
+import { quote } from "../../testkit/compare.ts";
+
+// One quoting for both reports: twin-test failures and the test-kit's.
+export { quote };
 
 /** Where and how two replies differ. */
 export interface Mismatch {
@@ -191,21 +195,6 @@ function numeric(r: Reply): number | undefined {
 export function typeName(r: Reply): string {
   if (r.type === "null") return r.array === true ? "null array (*-1)" : "null ($-1 / _)";
   return r.type;
-}
-
-/** A byte string quoted for messages: printable ASCII as is, other bytes as `\xNN`. */
-export function quote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c) out += "\\" + s[i];
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x0d) out += "\\r";
-    else if (c === 0x09) out += "\\t";
-    else if (c >= 0x20 && c < 0x7f) out += s[i];
-    else out += "\\x" + c.toString(16).padStart(2, "0");
-  }
-  return out + '"';
 }
 
 /**

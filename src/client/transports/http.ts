@@ -17,6 +17,7 @@
  */
 
 import { type Bytes, fromUtf8, isAscii, toUint8, toUtf8 } from "../../bytes.ts";
+import { jsonToReply, parseAnswerJson } from "../../http/json_reply.ts";
 import type { Reply } from "../../resp/reply.ts";
 import { ClosingError, ConnectionError, TimeoutError } from "../errors.ts";
 import type { Argv, TransactionReplies, Transport } from "./transport.ts";
@@ -141,7 +142,7 @@ export class HttpTransport implements Transport {
     }
     let json: Json;
     try {
-      json = parseJson(text);
+      json = parseAnswerJson(text) as Json;
     } catch {
       throw new ConnectionError(`HTTP ${response.status} from ${this.address}: ${text}`);
     }
@@ -162,53 +163,16 @@ const EMPTY_EXEC: Reply = { type: "array", value: [] };
 function resultToReply(item: Json): Reply {
   if (typeof item === "object" && item !== null && !Array.isArray(item)) {
     if (typeof item.error === "string") return { type: "error", value: fromUtf8(item.error) };
-    if ("result" in item) return jsonToReply(item.result, true);
+    if ("result" in item) {
+      try {
+        return jsonToReply(item.result);
+      } catch (e) {
+        if (e instanceof SyntaxError) throw new ConnectionError(e.message);
+        throw e;
+      }
+    }
   }
   throw new ConnectionError(`unexpected answer shape: ${JSON.stringify(item)}`);
-}
-
-function jsonToReply(value: Json, top: boolean): Reply {
-  if (value === null) return { type: "null" };
-  if (typeof value === "number" || typeof value === "bigint") return { type: "integer", value };
-  if (typeof value === "string") {
-    // The dialect leaves a top-level OK status unencoded; every other string is base64.
-    if (top && value === "OK") return { type: "status", value: "OK" };
-    return { type: "bulk", value: atob(value) };
-  }
-  if (Array.isArray(value)) return jsonArrayToReply(value);
-  throw new ConnectionError(`unexpected value in an answer: ${JSON.stringify(value)}`);
-}
-
-// With an explicit stack, not recursion: replies can be nested thousands of levels deep (CONV-9).
-function jsonArrayToReply(root: readonly Json[]): Reply {
-  const stack: { items: readonly Json[]; out: Reply[] }[] = [{ items: root, out: [] }];
-  for (;;) {
-    const f = stack[stack.length - 1];
-    if (f.out.length === f.items.length) {
-      stack.pop();
-      const r: Reply = { type: "array", value: f.out };
-      if (stack.length === 0) return r;
-      stack[stack.length - 1].out.push(r);
-    } else {
-      const v = f.items[f.out.length];
-      if (Array.isArray(v)) stack.push({ items: v, out: [] });
-      else f.out.push(jsonToReply(v, false));
-    }
-  }
-}
-
-/** JSON.parse keeping integers beyond 2^53 exact where the runtime exposes number source text. */
-function parseJson(text: string): Json {
-  // A reviver makes JSON.parse recurse once per nesting level, too deep for CONV-9's reply: use
-  // it only when the text may hold an integer beyond 2^53 (16 digits or more in a row).
-  if (!/[0-9]{16}/.test(text)) return JSON.parse(text);
-  return JSON.parse(text, (_key, value, context?: { source?: string }) => {
-    if (typeof value === "number" && !Number.isSafeInteger(value)) {
-      const source = context?.source;
-      if (source !== undefined && /^-?[0-9]+$/.test(source)) return BigInt(source);
-    }
-    return value;
-  });
 }
 
 function jsonCommand(argv: Argv): string {
