@@ -28,7 +28,7 @@ import { Server } from "./src/server.ts";
 import { createLuaEngine } from "./src/lua/engine.ts";
 import type { ServerOptions } from "./src/options.ts";
 
-export { Server } from "./src/server.ts";
+export { type ExecuteOptions, Server } from "./src/server.ts";
 export type { ServerOptions } from "./src/options.ts";
 export type { Reply } from "./src/resp/reply.ts";
 export { ReplyError } from "./src/errors.ts";
@@ -49,7 +49,8 @@ export {
 /**
  * Creates an in-process server.
  *
- * @param options Server options (clock, databases, requirepass, maxmemory, …).
+ * @param options Server options (clock, databases, requirepass, maxmemory, …; `lua` for runtimes
+ *   that cannot compile wasm).
  * @returns A ready Server.
  * @example Create a server with a manual clock
  * ```ts
@@ -63,6 +64,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Server>
     await createLuaEngine({
       maxMemoryBytes: options.luaMaxMemoryBytes,
       valkeyVersion: options.version,
+      wasm: options.lua?.wasm,
+      trampolines: options.lua?.trampolines,
     });
   return new Server({ ...options, scriptEngine });
 }

@@ -14,7 +14,11 @@
  *   waiting client's command, first blocked first served (handleClientsBlockedOnKeys), and hands
  *   the reply to the client's waker;
  * - the deadline passes: the transport's timer calls {@link Blocking.timeOut} (or an in-process
- *   driver calls {@link Blocking.handleTimeouts}); the reply is a null array (`*-1` / `_`).
+ *   driver calls {@link Blocking.handleTimeouts}); the reply is a null array (`*-1` / `_`), or
+ *   the command's own timeout reply.
+ *
+ * A client may also wait for its deadline alone, on no key ({@link blockForTimeout}: WAIT, which
+ * has no replica to wait for).
  *
  * Clients that never block get an immediate reply instead: inside MULTI/EXEC or a script the
  * command's own "deny blocking" reply, and for sessions without a waker (direct
@@ -27,12 +31,14 @@ import type { Bytes } from "./bytes.ts";
 import {
   ERR_TIMEOUT_NEGATIVE,
   ERR_TIMEOUT_NOT_FLOAT,
+  ERR_TIMEOUT_NOT_INTEGER,
   ERR_TIMEOUT_OUT_OF_RANGE,
   ReplyError,
 } from "./errors.ts";
 import type { ValueType } from "./keyspace/keyspace.ts";
 import { NULL_ARRAY, type NullReply, type Reply } from "./resp/reply.ts";
 import type { CommandContext } from "./commands/spec.ts";
+import { parseInteger } from "./commands/args.ts";
 import type { Server } from "./server.ts";
 import type { Session } from "./session.ts";
 import { string2ld } from "./types/long_double.ts";
@@ -53,10 +59,12 @@ interface BlockedClient {
   readonly db: number;
   /** `${db}\n${key}` of each key, in argument order, without duplicates. */
   readonly ids: readonly string[];
-  /** The value type that unblocks it (Valkey's btype). */
-  readonly type: ValueType;
+  /** The value type that unblocks it (Valkey's btype); null when it waits on no key. */
+  readonly type: ValueType | null;
   /** Absolute deadline in ms; 0 = no timeout. */
   readonly deadline: number;
+  /** What it gets when the deadline passes. */
+  readonly timeoutReply: Reply;
 }
 
 const LLONG_MAX = 2n ** 63n - 1n;
@@ -83,6 +91,25 @@ export function parseBlockingTimeout(ctx: Pick<CommandContext, "now">, arg: Byte
   }
   const ms = ceilTimes1000(v.neg, v.m, v.e);
   if (ms > LLONG_MAX) throw new ReplyError(ERR_TIMEOUT_OUT_OF_RANGE);
+  if (ms < 0n) throw new ReplyError(ERR_TIMEOUT_NEGATIVE);
+  if (ms === 0n) return 0;
+  const now = BigInt(Math.floor(ctx.now));
+  if (ms > LLONG_MAX - now) throw new ReplyError(ERR_TIMEOUT_OUT_OF_RANGE);
+  return Number(ms + now);
+}
+
+/**
+ * getTimeoutFromObjectOrReply(…, UNIT_MILLISECONDS) (WAIT): a timeout in whole milliseconds,
+ * turned into an absolute deadline, or 0 for "no timeout".
+ *
+ * @param ctx The command context ("now" is its fixed time).
+ * @param arg The timeout argument.
+ * @returns The deadline in ms since the epoch, or 0.
+ */
+export function parseBlockingTimeoutMs(ctx: Pick<CommandContext, "now">, arg: Bytes): number {
+  const v = parseInteger(arg);
+  if (v === undefined) throw new ReplyError(ERR_TIMEOUT_NOT_INTEGER);
+  const ms = BigInt(v);
   if (ms < 0n) throw new ReplyError(ERR_TIMEOUT_NEGATIVE);
   if (ms === 0n) return 0;
   const now = BigInt(Math.floor(ctx.now));
@@ -145,6 +172,29 @@ export function blockForKeys(
   const blocking = ctx.server.blocking;
   if (!blocking.canBlock(ctx.session)) return NULL_ARRAY;
   return blocking.block(ctx.session, argv, ctx.db.index, keys, type, deadline);
+}
+
+/**
+ * Blocks a client until its deadline only (no key, no event ends it sooner; WAIT with no replica
+ * to acknowledge), or returns `timeoutReply` at once for a client that may not block: inside
+ * MULTI/EXEC or a script, or a session without a waker.
+ *
+ * @param ctx The command context.
+ * @param argv The command.
+ * @param deadline Absolute deadline in ms, 0 for none (forever).
+ * @param timeoutReply The reply when the deadline passes.
+ * @returns {@link BLOCKED} or `timeoutReply`.
+ */
+export function blockForTimeout(
+  ctx: CommandContext,
+  argv: readonly Bytes[],
+  deadline: number,
+  timeoutReply: Reply,
+): Reply {
+  if (ctx.inMulti || ctx.inScript) return timeoutReply;
+  const blocking = ctx.server.blocking;
+  if (!blocking.canBlock(ctx.session)) return timeoutReply;
+  return blocking.block(ctx.session, argv, ctx.db.index, [], null, deadline, timeoutReply);
 }
 
 /**
@@ -227,7 +277,8 @@ export class Blocking {
   }
 
   /**
-   * Registers a blocked client (use {@link blockForKeys} from handlers).
+   * Registers a blocked client (use {@link blockForKeys} or {@link blockForTimeout} from
+   * handlers). `timeoutReply` is what it gets when the deadline passes (default: a null array).
    *
    * @returns {@link BLOCKED}.
    */
@@ -236,8 +287,9 @@ export class Blocking {
     argv: readonly Bytes[],
     db: number,
     keys: readonly Bytes[],
-    type: ValueType,
+    type: ValueType | null,
     deadline: number,
+    timeoutReply: Reply = NULL_ARRAY,
   ): Reply {
     this.#remove(session);
     const re = this.#reprocessing;
@@ -250,6 +302,7 @@ export class Blocking {
       type,
       // Re-blocking while re-run keeps the original timeout (CLIENT_REPROCESSING_COMMAND).
       deadline: re !== undefined && re.session === session ? re.deadline : deadline,
+      timeoutReply,
     };
     this.#blocked.set(session, b);
     for (const id of ids) {
@@ -293,13 +346,14 @@ export class Blocking {
 
   /**
    * The deadline of `session`'s block has passed (its transport's timer): it gets the timeout
-   * reply, a null array.
+   * reply (a null array, or the command's own).
    *
    * @param session The client.
    * @returns False when it was not blocked (already served).
    */
   timeOut(session: Session): boolean {
-    return this.unblock(session, NULL_ARRAY);
+    const b = this.#blocked.get(session);
+    return b !== undefined && this.unblock(session, b.timeoutReply);
   }
 
   /**

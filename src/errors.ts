@@ -236,6 +236,11 @@ export const ERR_GETKEYS_INVALID_ARGS = "ERR Invalid arguments specified for com
 export const ERR_DEBUG_PROTOCOL =
   "ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
 export const ERR_RESP2_UNSUPPORTED = "ERR RESP2 is not supported by this command";
+/** WAIT on a replica (replication.c waitCommand; "Redis 4.0" is literal in Valkey 8). */
+export const ERR_WAIT_REPLICA =
+  "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.";
+/** getTimeoutFromObjectOrReply(…, UNIT_MILLISECONDS) (WAIT): not a long long. */
+export const ERR_TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range";
 
 // ---- scripting ----
 

@@ -158,9 +158,10 @@ export class Gates {
       this.commandSlot = slot;
     }
 
-    // Not while a script is running past the busy threshold (other clients are served then):
-    // its run keeps the state it started with (isInsideYieldingLongCommand).
-    if (config.maxmemory > 0 && server.scripting.running === null) {
+    // Not while a script is suspended past the busy threshold (only allow_busy commands of other
+    // clients run then): no eviction under it, and its run keeps the OOM state it started with
+    // (`server.maxmemory && !isInsideYieldingLongCommand()`).
+    if (config.maxmemory > 0 && !server.scripting.busy) {
       const oom = !this.#evict(now);
       this.#oom = oom;
       if (oom && (bits & F_DENYOOM) !== 0) return { text: ERR_OOM, redirect: false };

@@ -238,6 +238,37 @@ test("MEM-2 eviction runs before the command; noeviction evicts nothing", async 
   assert.ok(evicted >= 6 && evicted <= 8, `${evicted}`);
 });
 
+test("maxmemory while a script is busy: no eviction for other clients' commands until it ends", async () => {
+  // Valkey: `server.maxmemory && !isInsideYieldingLongCommand()` (processCommand).
+  const server = await createServer({
+    busyReplyThresholdMs: 10,
+    maxmemoryPolicy: "allkeys-random",
+  });
+  try {
+    const a = server.createSession(), b = server.createSession();
+    for (let i = 0; i < 20; i++) server.execute(b, ["SET", `k${i}`, "x".repeat(100)]);
+    const limit = usedMemory(server) + 1000;
+    server.execute(b, ["CONFIG", "SET", "maxmemory", String(limit)]);
+    const body = "server.call('set', 'big', string.rep('x', 5000)) while true do end";
+    const late = server.executeAsync(a, ["EVAL", body, "0"]);
+    assert.equal(server.scripting.busy, true);
+    assert.ok(usedMemory(server) > limit);
+    // allow_busy commands pass the gates; GET is refused with BUSY after them.
+    assert.deepEqual(server.execute(b, ["MULTI"]), OK);
+    assert.deepEqual(server.execute(b, ["DISCARD"]), OK);
+    assert.equal(server.execute(b, ["GET", "k0"]).type, "error");
+    assert.equal(server.stats.evictedKeys, 0);
+    server.scripting.abort("ERR test over");
+    assert.deepEqual(await late, error(`ERR test over script: ${sha(body)}, on @user_script:1.`));
+    // The script is over: the next command evicts first.
+    server.execute(b, ["GET", "k0"]);
+    assert.ok(server.stats.evictedKeys > 0);
+    assert.ok(usedMemory(server) <= limit);
+  } finally {
+    server.scripting.engine?.close();
+  }
+});
+
 // ---- replicas (FLAG-7, FLAG-8, FLAG-9, FLAG-11, FLAG-15, CALL-10) ----
 
 test("FLAG-8 read-only replica: READONLY for writes and for scripts that may write", async () => {

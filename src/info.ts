@@ -17,6 +17,7 @@
 import { asciiLower, type Bytes } from "./bytes.ts";
 import type { Server } from "./server.ts";
 import { BASE_USED_MEMORY, usedMemory } from "./gates.ts";
+import { EXPIRE_OVERHEAD, KEY_OVERHEAD } from "./keyspace/keyspace.ts";
 
 /** The Redis version Valkey claims for compatibility (INFO redis_version, server.REDIS_VERSION). */
 export const REDIS_COMPAT_VERSION = "7.2.4";
@@ -108,6 +109,94 @@ export function resetInfoPeak(server: Server): void {
   state(server).peakMemory = 0;
 }
 
+/** One database's part of {@link MemoryOverhead}. */
+export interface DbOverhead {
+  readonly index: number;
+  /** The keys' table: {@link KEY_OVERHEAD} per key (dict entry, object header). */
+  readonly main: number;
+  /** The TTL table: {@link EXPIRE_OVERHEAD} per key with a TTL. */
+  readonly expires: number;
+}
+
+/**
+ * getMemoryOverheadData, from evalkit's estimates (gates.ts `usedMemory`, keyspace.ts): what INFO
+ * memory and MEMORY STATS / DOCTOR report. Percentages are C floats, as Valkey computes them.
+ */
+export interface MemoryOverhead {
+  /** used_memory. */
+  readonly total: number;
+  /** used_memory_startup ({@link BASE_USED_MEMORY}). */
+  readonly startup: number;
+  /** used_memory_peak, updated with `total` now. */
+  readonly peak: number;
+  /** used_memory_scripts_eval (`lua.caches`). */
+  readonly luaCaches: number;
+  /** used_memory_functions (`functions.caches`). */
+  readonly functionsCaches: number;
+  /** Databases that hold keys. */
+  readonly dbs: readonly DbOverhead[];
+  /** Startup + caches + the databases' tables (at most `total`). */
+  readonly overheadTotal: number;
+  readonly keys: number;
+  /** `total - overheadTotal`. */
+  readonly dataset: number;
+  readonly datasetPercent: number;
+  readonly peakPercent: number;
+  readonly bytesPerKey: number;
+}
+
+/**
+ * The memory breakdown INFO memory and MEMORY STATS share (updates the peak, as Valkey's
+ * memory-reporting paths do).
+ *
+ * @param server The server.
+ * @returns The breakdown.
+ */
+export function memoryOverhead(server: Server): MemoryOverhead {
+  const st = state(server);
+  const num = (k: string, dflt: number): number => {
+    const p = st.providers.get(k);
+    return p === undefined ? dflt : Number(p());
+  };
+  const total = num("used_memory", usedMemory(server));
+  if (total > st.peakMemory) st.peakMemory = total;
+  const peak = st.peakMemory;
+  const luaCaches = num("used_memory_scripts_eval", 0);
+  const functionsCaches = num("used_memory_functions", 0);
+  let overhead = BASE_USED_MEMORY + luaCaches + functionsCaches;
+  let keys = 0;
+  const dbs: DbOverhead[] = [];
+  for (const db of server.keyspace.dbs) {
+    if (db.size === 0) continue;
+    const d = {
+      index: db.index,
+      main: db.size * KEY_OVERHEAD,
+      expires: db.expiresCount * EXPIRE_OVERHEAD,
+    };
+    dbs.push(d);
+    keys += db.size;
+    overhead += d.main + d.expires;
+  }
+  const overheadTotal = Math.min(total, overhead);
+  const dataset = total - overheadTotal;
+  const net = total > BASE_USED_MEMORY ? total - BASE_USED_MEMORY : 1;
+  const f = Math.fround;
+  return {
+    total,
+    startup: BASE_USED_MEMORY,
+    peak,
+    luaCaches,
+    functionsCaches,
+    dbs,
+    overheadTotal,
+    keys,
+    dataset,
+    datasetPercent: f(f(f(dataset) * 100) / f(net)),
+    peakPercent: peak === 0 ? 0 : f(f(f(total) * 100) / f(peak)),
+    bytesPerKey: keys === 0 ? 0 : Math.floor(dataset / keys),
+  };
+}
+
 /**
  * INFO's text for the given arguments (section names, `default`, `all`, `everything`; any case).
  * Unknown sections are ignored; nothing matched gives "".
@@ -166,7 +255,7 @@ export function infoSection(server: Server, name: string, now: number): InfoFiel
       clientsSection(server, add);
       break;
     case "memory":
-      memorySection(server, st, add, num);
+      memorySection(server, add, num);
       break;
     case "persistence":
       persistenceSection(server, add);
@@ -284,21 +373,17 @@ function clientsSection(server: Server, add: Add): void {
 
 function memorySection(
   server: Server,
-  st: ServerInfoState,
   add: Add,
   num: (k: string, dflt: number) => number,
 ): void {
-  const used = num("used_memory", usedMemory(server));
-  if (used > st.peakMemory) st.peakMemory = used;
-  const peak = st.peakMemory;
+  const m = memoryOverhead(server);
+  const used = m.total;
+  const peak = m.peak;
   const vmEval = num("used_memory_vm_eval", 0);
   const vmFunctions = num("used_memory_vm_functions", 0);
-  const scriptsEval = num("used_memory_scripts_eval", 0);
-  const functionsCaches = num("used_memory_functions", 0);
+  const scriptsEval = m.luaCaches;
+  const functionsCaches = m.functionsCaches;
   const maxmemory = server.config.maxmemory;
-  // Overhead: the startup base and the script cache; the dataset is the keyspace (gates.ts).
-  const overhead = Math.min(used, BASE_USED_MEMORY + scriptsEval);
-  const net = used > BASE_USED_MEMORY ? used - BASE_USED_MEMORY : 1;
   const fields: InfoField[] = [
     ["used_memory", used],
     ["used_memory_human", bytesToHuman(used)],
@@ -306,11 +391,11 @@ function memorySection(
     ["used_memory_rss_human", bytesToHuman(used)],
     ["used_memory_peak", peak],
     ["used_memory_peak_human", bytesToHuman(peak)],
-    ["used_memory_peak_perc", `${percent(used, peak)}%`],
-    ["used_memory_overhead", overhead],
-    ["used_memory_startup", BASE_USED_MEMORY],
-    ["used_memory_dataset", used - overhead],
-    ["used_memory_dataset_perc", `${percent(used - overhead, net)}%`],
+    ["used_memory_peak_perc", `${m.peakPercent.toFixed(2)}%`],
+    ["used_memory_overhead", m.overheadTotal],
+    ["used_memory_startup", m.startup],
+    ["used_memory_dataset", m.dataset],
+    ["used_memory_dataset_perc", `${m.datasetPercent.toFixed(2)}%`],
     ["allocator_allocated", used],
     ["allocator_active", used],
     ["allocator_resident", used],
@@ -507,11 +592,6 @@ export function bytesToHuman(n: number): string {
     d /= 1024;
   }
   return `${n}B`;
-}
-
-/** `%.2f` of a*100/b. */
-function percent(a: number, b: number): string {
-  return b === 0 ? "0.00" : ((a * 100) / b).toFixed(2);
 }
 
 /** Mean remaining TTL in ms of the keys that have one (Valkey estimates it by sampling). */

@@ -46,6 +46,17 @@ export interface ServerOptions {
    */
   luaMaxMemoryBytes?: number;
   /**
+   * How createServer() loads the Lua engine's wasm, for runtimes that forbid compiling wasm at
+   * run time (Cloudflare Workers, Vercel Edge): `wasm` is glue.wasm (bytes, or a module compiled
+   * from the bytes patchNumberFormat patched), `trampolines` the compiled trampoline modules by
+   * signature (`ii`, `vii`, `iiii`: trampolineBytes); both in src/lua/wasm_loader.ts. Default:
+   * the embedded glue.wasm, compiled at start-up.
+   */
+  lua?: {
+    readonly wasm?: Uint8Array | WebAssembly.Module;
+    readonly trampolines?: Readonly<Record<string, WebAssembly.Module>>;
+  };
+  /**
    * Act as a replica of this primary (`"host port"`, CONFIG GET replicaof). evalkit never
    * connects to it: writes get READONLY (unless CONFIG SET replica-read-only no), INFO says
    * `role:slave`, and maxmemory is ignored while replica-ignore-maxmemory is yes.

@@ -7,7 +7,7 @@
  * bun testkit/cli.ts --target http://127.0.0.1:8080 --token secret
  * ```
  *
- * Options: `--target <in-process|resp://host:port|http(s)://…>` (required), `--tags a,b` (only
+ * Options: `--target <in-process[:cluster]|resp://host:port|http(s)://…>` (required), `--tags a,b` (only
  * fixtures with one of these tags), `--exclude-tags a,b`, `--only <names, IDs or globs>`,
  * `--report json|junit` with `--out <file>` (stdout without it), `--known-gaps <file.json>`,
  * `--dialect valkey|redis` (default: from the target's INFO), `--timeout <ms>` per reply,
@@ -27,7 +27,8 @@ import { coverageMarkdown, formatReport, summaryLine, toJson, toJUnit } from "./
 import { type Dialect, type KnownGap, runConformance, select } from "./runner.ts";
 import { targetFromString } from "./targets.ts";
 
-const USAGE = `usage: cli.ts --target <in-process|resp://host:port|http(s)://host[:port][/path]>
+const USAGE =
+  `usage: cli.ts --target <in-process[:cluster]|resp://host:port|http(s)://host[:port][/path]>
   [--tags a,b] [--exclude-tags a,b] [--only name|ID|glob,...]
   [--report json|junit] [--out file] [--known-gaps file.json] [--dialect valkey|redis]
   [--timeout ms] [--token bearer] [--list] [--coverage]`;

@@ -13,7 +13,7 @@ import {
 import gaps from "./evalkit_known_gaps.json" with { type: "json" };
 import { formatReport } from "./report.ts";
 import { type ConformanceReport, type KnownGap, runConformance } from "./runner.ts";
-import { httpTarget, inProcessTarget, respTarget } from "./targets.ts";
+import { httpTarget, inProcessTarget, respTarget, targetFromString } from "./targets.ts";
 
 const knownGaps = gaps as KnownGap[];
 
@@ -24,6 +24,20 @@ function assertClean(report: ConformanceReport): void {
 
 test("conformance: in-process evalkit (known gaps allowed)", async () => {
   assertClean(await runConformance({ target: inProcessTarget(), knownGaps }));
+});
+
+test("conformance: in-process evalkit in cluster mode runs the cluster fixtures", async () => {
+  const report = await runConformance({
+    target: targetFromString("in-process:cluster"),
+    knownGaps,
+    tags: ["cluster"],
+  });
+  assert.equal(report.failed, 0, formatReport(report));
+  assert.ok(report.passed >= 2, formatReport(report));
+  // Only known gaps are skipped: the target is in cluster mode.
+  for (const r of report.results.filter((r) => r.outcome === "skipped")) {
+    assert.notEqual(r.knownGap, undefined, r.fixture.name);
+  }
 });
 
 test("conformance: evalkit's RESP server (known gaps allowed)", async () => {

@@ -12,6 +12,14 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import worker, { createWorker } from "./workers.ts";
+import { createServer } from "../../mod.ts";
+import { GLUE_WASM_BASE64 } from "../../src/lua/glue_wasm.ts";
+import {
+  decodeBase64,
+  patchNumberFormat,
+  TRAMPOLINE_SIGNATURES,
+  trampolineBytes,
+} from "../../src/lua/wasm_loader.ts";
 import { buildWorker } from "./workers_build.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -149,6 +157,27 @@ test("examples/edge/workers.ts is a Workers-style module with per-isolate state"
     await call(worker, ["EVAL", "while true do end", 0]).then((r) => r.error.slice(0, 34)),
     "ERR Script exceeded the time limit",
   );
+});
+
+test("createWorker hands precompiled wasm to createServer({ lua }), as workerd needs", async () => {
+  // What a Workers bundle imports: the patched glue.wasm and the three trampolines, compiled.
+  const glue = decodeBase64(GLUE_WASM_BASE64);
+  patchNumberFormat(glue);
+  const trampolines = Object.fromEntries(
+    TRAMPOLINE_SIGNATURES.map((s) => [s, new WebAssembly.Module(trampolineBytes(s))]),
+  );
+  const w = createWorker({ glue: await WebAssembly.compile(glue), trampolines });
+  const res = await w.fetch(
+    new Request("http://edge/", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(["EVAL", "return pcall(error, 'x') and 1 or tostring(10/2)", 0]),
+    }),
+    { EVALKIT_TOKEN: TOKEN },
+  );
+  assert.deepEqual(await res.json(), { result: "5" });
+  // The option reaches the engine: bytes that are not wasm fail the start-up.
+  await assert.rejects(createServer({ lua: { wasm: new Uint8Array([0, 97, 115, 109]) } }));
 });
 
 // workerd is not a dependency of the project (about 40 MB): the test runs when one is at hand,

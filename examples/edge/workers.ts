@@ -14,15 +14,18 @@
  * Wasm: the Lua engine compiles its embedded glue.wasm at start-up, which Deno, Bun, Node and
  * Deno Deploy allow but Cloudflare Workers (workerd) and Vercel Edge forbid ("Wasm code
  * generation disallowed by embedder"). There, compile nothing: `workers_build.ts` writes the
- * patched glue.wasm and the two trampoline modules, the platform imports them as
- * `WebAssembly.Module`s, and `createWorker({ glue, trampolines })` hands them to the engine:
+ * patched glue.wasm and the three trampoline modules the engine needs (signatures `ii`: C
+ * functions, `vii`: the instruction hook, `iiii`: the continuation that keeps `pcall` yieldable),
+ * the platform imports them as `WebAssembly.Module`s, and `createWorker({ glue, trampolines })`
+ * hands them to `createServer({ lua: { wasm, trampolines } })`:
  *
  * ```ts ignore
  * import glue from "./glue.wasm";
  * import ii from "./trampoline_ii.wasm";
  * import vii from "./trampoline_vii.wasm";
+ * import iiii from "./trampoline_iiii.wasm";
  * import { createWorker } from "./workers.ts";
- * export default createWorker({ glue, trampolines: { ii, vii } });
+ * export default createWorker({ glue, trampolines: { ii, vii, iiii } });
  * ```
  *
  * Env: `EVALKIT_TOKEN` (a secret binding; the bearer token clients must send).
@@ -32,7 +35,6 @@
 
 import { createServer } from "../../mod.ts";
 import { createHandler } from "../../src/http/handler.ts";
-import { createLuaEngine } from "../../src/lua/engine.ts";
 
 /** The bindings this worker reads. */
 export interface WorkerEnv {
@@ -43,7 +45,7 @@ export interface WorkerEnv {
 export interface WorkerWasm {
   /** glue.wasm, patched (written by workers_build.ts). */
   readonly glue: WebAssembly.Module;
-  /** The trampoline modules by signature (`ii`, `vii`). */
+  /** The trampoline modules by signature (`ii`, `vii`, `iiii`). */
   readonly trampolines: Readonly<Record<string, WebAssembly.Module>>;
 }
 
@@ -64,10 +66,9 @@ const SCRIPT_TIME_LIMIT_MS = 1000;
 export function createWorker(wasm?: WorkerWasm): Worker {
   let app: Promise<ReturnType<typeof createHandler>> | undefined;
   const start = async (env: WorkerEnv) => {
-    const scriptEngine = await createLuaEngine(
-      wasm === undefined ? {} : { wasm: wasm.glue, trampolines: wasm.trampolines },
+    const server = await createServer(
+      wasm === undefined ? {} : { lua: { wasm: wasm.glue, trampolines: wasm.trampolines } },
     );
-    const server = await createServer({ scriptEngine });
     return createHandler(server, {
       token: env.EVALKIT_TOKEN || undefined,
       scriptTimeLimitMs: SCRIPT_TIME_LIMIT_MS,

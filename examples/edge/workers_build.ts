@@ -3,9 +3,10 @@
  * workerd, Vercel Edge): writes, into `outDir` (default `.tmp/workerd`),
  *
  * - `glue.wasm`: wasmoon's glue.wasm with evalkit's 5.1 number patch, and
- *   `trampoline_ii.wasm`, `trampoline_vii.wasm`: what the Lua engine would otherwise compile;
+ *   `trampoline_ii.wasm`, `trampoline_vii.wasm`, `trampoline_iiii.wasm`: what the Lua engine would
+ *   otherwise compile;
  * - `worker.js`: `workers.ts` and its dependencies as one ES module (`deno bundle`);
- * - `entry.js`: imports the three wasm files as `WebAssembly.Module`s and exports
+ * - `entry.js`: imports the four wasm files as `WebAssembly.Module`s and exports
  *   `createWorker({ glue, trampolines })` as the default;
  * - `config.capnp`: a workerd config serving it on `127.0.0.1:$PORT` (`workerd serve config.capnp`).
  *

@@ -217,6 +217,15 @@ const KNOWN: Record<string, Known> = {
       flags.splice(flags.indexOf("+noscript"), 1);
     },
   },
+  wait: {
+    reason: "WAIT is flagged blocking (@blocking) instead of noscript since Redis 7.2 / Valkey " +
+      "(wait.json; scripts get the current count at once, CALL-13)",
+    patch: (e) => {
+      setOf(e[2]).splice(0, 1, "+blocking");
+      const acl = setOf(e[6]);
+      acl.splice(acl.indexOf("+@slow") + 1, 0, "+@blocking");
+    },
+  },
 };
 
 /** COMMAND INFO <name>: evalkit must equal redis's entry with the listed Valkey changes. */

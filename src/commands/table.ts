@@ -17,6 +17,8 @@ import { ZSET_COMMANDS } from "./zsets.ts";
 import { SORT_COMMANDS } from "./sort.ts";
 import { LIST_COMMANDS } from "./lists.ts";
 import { HASH_COMMANDS } from "./hashes.ts";
+import { MEMORY_COMMANDS } from "./memory.ts";
+import { REPLICATION_COMMANDS } from "./replication.ts";
 
 /** Every top-level command evalkit registers. */
 export const COMMAND_TABLE: readonly CommandSpec[] = [
@@ -32,4 +34,6 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...ZSET_COMMANDS,
   ...SORT_COMMANDS,
+  ...MEMORY_COMMANDS,
+  ...REPLICATION_COMMANDS,
 ];

@@ -311,6 +311,39 @@ test("ENV-10/11: KEYS and ARGV are fresh tables each run", () => {
   assert.deepEqual(run("return {#KEYS, #ARGV}"), array([int(0), int(0)]));
 });
 
+test("ENV-10: nothing a run leaves in KEYS or ARGV reaches the next run", () => {
+  const fresh = "local n = 0 for _ in pairs(KEYS) do n = n + 1 end " +
+    "local m = 0 for _ in pairs(ARGV) do m = m + 1 end " +
+    "return {n, m, tostring(getmetatable(KEYS)), tostring(getmetatable(ARGV)), KEYS[1], ARGV[1]}";
+  const clean = (keys: string[], args: string[]) =>
+    array([
+      int(keys.length),
+      int(args.length),
+      bulk("nil"),
+      bulk("nil"),
+      // The array stops at the first nil.
+      ...(keys.length > 0 ? [bulk(keys[0]), ...args.slice(0, 1).map(bulk)] : []),
+    ]);
+  const dirty = [
+    "KEYS.x = 1 ARGV.y = 2",
+    "KEYS[3] = 'c' ARGV[9] = 'z'",
+    "setmetatable(KEYS, {__index = function() return 'm' end}) setmetatable(ARGV, {})",
+    "KEYS[1] = nil ARGV[1] = nil",
+    "for i = 1, 100 do KEYS[i] = i ARGV[i] = i end",
+    "KEYS[true] = 1 ARGV[1.5] = 1",
+  ];
+  for (const body of dirty) {
+    assert.deepEqual(run(body + " return 1", ["a", "b"], ["c", "d", "e"]), int(1), body);
+    assert.deepEqual(run(fresh, ["k"], ["v"]), clean(["k"], ["v"]), body);
+    assert.deepEqual(run(body + " return 1", ["a"], []), int(1), body);
+    assert.deepEqual(run(fresh), clean([], []), body);
+  }
+  // Fewer items than the run before: the surplus is gone.
+  run("return 1", ["a", "b", "c"], ["d", "e"]);
+  assert.deepEqual(run(fresh, ["k"], []), clean(["k"], []));
+  assert.deepEqual(run("return {#KEYS, #ARGV, KEYS[2], ARGV[1]}", ["x"]), array([int(1), int(0)]));
+});
+
 test("the 5.1 base library: tonumber, math.floor, error, assert, coroutine.running", () => {
   const cases: [string, Reply][] = [
     ["return tostring(tonumber('0x10'))", bulk("16")],

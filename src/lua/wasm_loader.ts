@@ -4,10 +4,15 @@
  * `require` is needed (Deno Deploy, Workers-style runtimes, bundles). Only what Lua's core and the
  * base/table/string/math/coroutine libraries need is implemented; file and OS imports are stubs.
  *
- * Two deliberate changes to stock behaviour:
+ * Three deliberate changes to stock behaviour:
  * - 5.1 number printing: the one-byte patch of `tostringbuff`'s charset (see patchNumberFormat).
  * - A hard cap on the wasm heap: growth past `maxMemoryBytes` is refused, so `malloc` fails, Lua
  *   raises `not enough memory` (LUA_ERRMEM) and the state stays usable.
+ * - The C clock is frozen (`FROZEN_TIME_MS`): Lua 5.4 seeds its string hash with
+ *   `time(NULL)` (luai_makeseed), which made `pairs()` order differ from one process to the next.
+ *   The other ingredients of the seed (heap, stack and function addresses) are the same in every
+ *   fresh instance, so every process iterates a table the same way (still not Lua 5.1's order:
+ *   the hash function and table layout differ).
  *
  * @module
  */
@@ -156,6 +161,12 @@ export interface LoadOptions {
    */
   readonly trampolines?: Readonly<Record<string, WebAssembly.Module>>;
 }
+
+/**
+ * What the C clock (`time()`, `clock_gettime(CLOCK_REALTIME)`) reads, in ms since the epoch.
+ * Nothing visible to scripts reads it (os.clock is JS, os.time/os.date are absent); only seeds do.
+ */
+const FROZEN_TIME_MS = 0;
 
 /** Default cap of the wasm heap. */
 export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
@@ -363,7 +374,7 @@ export async function instantiateLua(options: LoadOptions = {}): Promise<LuaWasm
         }
       }
     },
-    emscripten_date_now: () => Date.now(),
+    emscripten_date_now: () => FROZEN_TIME_MS,
     _emscripten_get_now_is_monotonic: () => 1,
     strftime: () => 0,
     system: () => 0,

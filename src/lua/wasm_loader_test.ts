@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { GLUE_WASM_BASE64, GLUE_WASM_SIZE, GLUE_WASM_VERSION } from "./glue_wasm.ts";
 import { decodeBase64, decodeBase64Js, instantiateLua, patchNumberFormat } from "./wasm_loader.ts";
+import { createLuaEngine } from "./engine.ts";
+import { NULL, type Reply } from "../resp/reply.ts";
 
 const gluePath = createRequire(import.meta.url).resolve("wasmoon").replace(
   /index\.js$/,
@@ -58,4 +60,27 @@ test("instantiateLua takes bytes or a module and enforces the heap cap", async (
   const capped = await instantiateLua({ maxMemoryBytes: 20 * 1024 * 1024 });
   assert.equal(capped.exports.malloc(64 * 1024 * 1024), 0);
   assert.notEqual(capped.exports.malloc(1024), 0);
+});
+
+test("table iteration order does not depend on the clock: two fresh engines agree", async () => {
+  // Lua 5.4 mixes time(NULL) into its string hash seed; a clock days apart must not matter.
+  const body = "local t = {} for i = 1, 40 do t['key' .. i] = i end " +
+    "local o = {} for k in pairs(t) do o[#o + 1] = k end return table.concat(o, ',')";
+  const order = async (shiftMs: number): Promise<Reply> => {
+    const now = Date.now;
+    Date.now = () => now() + shiftMs;
+    try {
+      const engine = await createLuaEngine();
+      try {
+        return engine.run(engine.compile("0".repeat(40), body), [], [], { call: () => NULL });
+      } finally {
+        engine.close();
+      }
+    } finally {
+      Date.now = now;
+    }
+  };
+  const first = await order(0);
+  assert.equal(first.type, "bulk");
+  assert.deepEqual(await order(3 * 86_400_000 + 12_345), first);
 });
