@@ -14,6 +14,7 @@ import {
   ERR_NO_MULTI,
   ERR_NOAUTH,
   errExecAbort,
+  errInternal,
   errUnknownCommand,
   errUnknownSubcommand,
   errWrongArity,
@@ -103,6 +104,11 @@ export class Server {
   onShutdown: (() => void) | undefined;
   /** Error replies by code (`ERR`, `WRONGTYPE`…) for INFO errorstats; reset by RESETSTAT. */
   readonly errorStats: Map<string, number> = new Map();
+  /**
+   * Set by a script command whose error reply was already counted when the command the script
+   * called failed (ERR-9, Valkey's ERR_REPLY_FLAG_NO_STATS_UPDATE); call() consumes it.
+   */
+  errorAlreadyCounted = false;
   readonly #commands: Map<string, CommandSpec>;
   /** Command names as clients spell them → top-level lookups (see lookup()). */
   readonly #byName: Map<Bytes, Lookup> = new Map();
@@ -353,7 +359,10 @@ export class Server {
       };
     try {
       const reply = found.spec.run!(ctx, argv);
-      if (reply.type === "error") this.#countError(reply.value);
+      if (reply.type === "error") {
+        if (this.errorAlreadyCounted) this.errorAlreadyCounted = false;
+        else this.#countError(reply.value);
+      }
       return reply;
     } catch (e) {
       if (e instanceof ReplyError) {
@@ -363,7 +372,7 @@ export class Server {
       // A bug must not take the server down: report it as an error reply.
       this.log(3, `internal error in '${found.fullName}': ${(e as Error)?.stack ?? e}`);
       this.#countError("ERR");
-      return error(`ERR internal error: ${String((e as Error)?.message ?? e)}`);
+      return error(errInternal(e));
     } finally {
       // Counted after the command, as Valkey's call() does (CONFIG RESETSTAT counts itself).
       this.stats.totalCommandsProcessed++;

@@ -117,7 +117,7 @@ function updateString(
   e.value = value;
   e.encoding = encoding;
   if (shared) e.shared = true;
-  else delete e.shared;
+  else if (e.shared !== undefined) delete e.shared;
   ctx.db.adjustKeyMemory(k, sizeOf(k, e) - before);
   if (signal) ctx.db.touch(k);
 }
@@ -346,10 +346,26 @@ function integerValue(e: Entry | undefined): bigint {
   return BigInt(v);
 }
 
-/** incrDecrCommand. */
-function incrDecr(ctx: CommandContext, k: Bytes, incr: bigint): Reply {
+/**
+ * incrDecrCommand. `incr` is a number when it is a safe integer: while the stored value and the
+ * result are safe integers too (every realistic counter), everything stays in doubles, which is
+ * exact there and allocates no BigInt; otherwise the BigInt path checks int64 overflow.
+ */
+function incrDecr(ctx: CommandContext, k: Bytes, incr: number | bigint): Reply {
   const e = lookupKeyWrite(ctx, k);
   checkType(e, "string");
+  if (typeof incr === "number") {
+    const old = e === undefined ? 0 : parseInteger(str(e));
+    if (old === undefined) throw new ReplyError(ERR_NOT_INTEGER);
+    if (typeof old === "number") {
+      const value = old + incr;
+      if (Number.isSafeInteger(value)) {
+        storeCounter(ctx, k, e, String(value), value >= 0 && value < OBJ_SHARED_INTEGERS);
+        return int(value);
+      }
+    }
+    incr = BigInt(incr);
+  }
   const old = integerValue(e);
   if (
     (incr < 0n && old < 0n && incr < INT64_MIN - old) ||
@@ -358,10 +374,23 @@ function incrDecr(ctx: CommandContext, k: Bytes, incr: bigint): Reply {
     throw new ReplyError(ERR_OVERFLOW);
   }
   const value = old + incr;
-  const text = value.toString();
-  // An unshared int object is updated in place when the result is no small integer; otherwise
-  // a new object is made, shared when the value is a small integer.
-  const small = value >= 0n && value < BigInt(OBJ_SHARED_INTEGERS);
+  storeCounter(ctx, k, e, value.toString(), value >= 0n && value < SHARED_INTEGERS_BIG);
+  return int(value);
+}
+
+const SHARED_INTEGERS_BIG = BigInt(OBJ_SHARED_INTEGERS);
+
+/**
+ * Stores a counter's new value: an unshared int object is updated in place when the result is no
+ * small integer; otherwise a new object is made, shared when the value is a small integer.
+ */
+function storeCounter(
+  ctx: CommandContext,
+  k: Bytes,
+  e: Entry | undefined,
+  text: Bytes,
+  small: boolean,
+): void {
   const inPlace = e !== undefined && e.encoding === "int" && !e.shared && !small;
   const shared = !inPlace && small && sharedIntegersAllowed(ctx);
   if (e !== undefined) {
@@ -371,25 +400,30 @@ function incrDecr(ctx: CommandContext, k: Bytes, incr: bigint): Reply {
     if (shared) n.shared = true;
     ctx.db.set(k, n);
   }
-  return int(value);
+}
+
+/** An increment as incrDecr wants it: a number when exact. */
+function increment(v: bigint): number | bigint {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
 }
 
 function incrCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return incrDecr(ctx, argv[1], 1n);
+  return incrDecr(ctx, argv[1], 1);
 }
 
 function decrCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return incrDecr(ctx, argv[1], -1n);
+  return incrDecr(ctx, argv[1], -1);
 }
 
 function incrbyCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return incrDecr(ctx, argv[1], toInt64(argv[2]));
+  return incrDecr(ctx, argv[1], increment(toInt64(argv[2])));
 }
 
 function decrbyCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const incr = toInt64(argv[2]);
   if (incr === INT64_MIN) throw new ReplyError(ERR_DECREMENT_OVERFLOW);
-  return incrDecr(ctx, argv[1], -incr);
+  return incrDecr(ctx, argv[1], increment(-incr));
 }
 
 function incrbyfloatCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {

@@ -197,6 +197,30 @@ twin("MGET MSET MSETNX", [
   ["TTL", "t"],
 ]);
 
+// Around 2^53, where the counter leaves (and re-enters) the exact-double fast path.
+twin("INCR family across 2^53", [
+  ["SET", "n", "9007199254740990"],
+  ["INCR", "n"],
+  ["INCR", "n"],
+  ["INCR", "n"],
+  ["GET", "n"],
+  ["DECR", "n"],
+  ["DECR", "n"],
+  ["DECRBY", "n", "9007199254740991"],
+  ["SET", "m", "-9007199254740990"],
+  ["DECR", "m"],
+  ["DECR", "m"],
+  ["INCRBY", "m", "-9007199254740991"],
+  ["INCRBY", "m", "18014398509481983"],
+  ["INCRBY", "z", "9007199254740993"],
+  ["DECRBY", "z", "9007199254740993"],
+  ["OBJECT", "ENCODING", "z"],
+  ["INCRBY", "z", "9999"],
+  ["INCR", "z"],
+  ["OBJECT", "ENCODING", "z"],
+  ["GET", "z"],
+]);
+
 twin("INCR DECR INCRBY DECRBY", [
   ["INCR", "n"],
   ["INCR", "n"],

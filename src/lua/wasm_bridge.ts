@@ -81,6 +81,8 @@ export interface LuaBridge {
   cString(ptr: number): string;
   /** Reads an int32 from the heap. */
   i32(ptr: number): number;
+  /** The wasm heap's current size in bytes (cheaper than memory.buffer.byteLength). */
+  heapSize(): number;
   /** Reads `len` bytes at a heap address as a byte string. */
   heapBytes(ptr: number, len: number): Bytes;
   /**
@@ -183,11 +185,26 @@ export function createBridge(wasm: LuaWasm): LuaBridge {
     throw new Error("unreachable: a 2 GiB userdata was allocated");
   }
 
+  // Short strings read back recently, by heap address: a hit (same address, same bytes) returns
+  // the same JS string, so no string is built and its hash is already computed when it is used
+  // as a Map key (command names, keys). The bytes are always compared: addresses get reused.
+  const recentPtr = new Int32Array(256);
+  const recentStr: Bytes[] = new Array<Bytes>(256).fill("");
+
   function bytesAt(p: number, n: number): Bytes {
     const h = u8;
     if (n < 32) {
+      const slot = (p >>> 3) & 255;
+      const c = recentStr[slot];
+      if (recentPtr[slot] === p && c.length === n) {
+        let i = 0;
+        while (i < n && h[p + i] === c.charCodeAt(i)) i++;
+        if (i === n) return c;
+      }
       let s = "";
       for (let i = 0; i < n; i++) s += String.fromCharCode(h[p + i]);
+      recentPtr[slot] = p;
+      recentStr[slot] = s;
       return s;
     }
     let i = 0;
@@ -220,6 +237,11 @@ export function createBridge(wasm: LuaWasm): LuaBridge {
   function i32(ptr: number): number {
     if (u8.length === 0) refresh();
     return i32v[ptr >> 2];
+  }
+
+  function heapSize(): number {
+    if (u8.length === 0) refresh();
+    return u8.length;
   }
 
   function heapBytes(ptr: number, len: number): Bytes {
@@ -328,6 +350,7 @@ export function createBridge(wasm: LuaWasm): LuaBridge {
     toUint8,
     cString,
     i32,
+    heapSize,
     heapBytes,
     stage,
     memoryError,

@@ -235,7 +235,7 @@ export class Scripting {
     }
     const session = ctx.session;
     // EXEC's scripts run to the end: EXEC itself cannot be suspended half-way.
-    const suspendable = !ctx.inMulti && this.#wakers.has(session);
+    const suspendable = !ctx.inMulti && this.#wakers.size !== 0 && this.#wakers.has(session);
     run.setTimePolicy(script.sha, suspendable, abortAfter, limitMs);
     this.running = run;
     let reply: Reply | undefined;
@@ -244,7 +244,13 @@ export class Scripting {
     } finally {
       if (reply !== SUSPENDED) this.#finish(run, script);
     }
-    if (reply !== SUSPENDED) return reply;
+    if (reply !== SUSPENDED) {
+      // ERR-9: raised by a command the script called, it was counted then.
+      if (reply.type === "error" && engine.lastErrorFromCommand) {
+        ctx.server.errorAlreadyCounted = true;
+      }
+      return reply;
+    }
     this.#suspended = { session, run, script };
     this.#schedule();
     return BLOCKED;
@@ -285,7 +291,9 @@ export class Scripting {
     }
     this.#suspended = undefined;
     this.#finish(run, script);
-    if (reply.type === "error") server.countErrorReply(reply.value);
+    if (reply.type === "error" && !this.engine!.lastErrorFromCommand) {
+      server.countErrorReply(reply.value);
+    }
     this.#wakers.get(session)?.(reply);
     // Clients blocked on keys the script wrote waited for it (handleClientsBlockedOnKeys).
     if (server.blocking.hasReadyKeys) server.blocking.handleReadyKeys();

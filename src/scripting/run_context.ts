@@ -247,14 +247,14 @@ export class RunContext implements ScriptHost {
     let bits: number;
     const resolved = this.#resolved.get(argv[0]);
     if (resolved !== undefined) {
-      if (!arityOk(resolved.arity, argv.length)) return error(ERR_SCRIPT_WRONG_ARITY);
+      if (!arityOk(resolved.arity, argv.length)) return this.#refused(ERR_SCRIPT_WRONG_ARITY);
       found = resolved.found;
       bits = resolved.bits;
     } else {
       const r = server.lookup(argv);
       if (r instanceof ReplyError) {
         // Lookup distinguishes unknown commands from wrong arity by the text it built.
-        return error(
+        return this.#refused(
           r.text.startsWith("ERR wrong number of arguments")
             ? ERR_SCRIPT_WRONG_ARITY
             : ERR_SCRIPT_UNKNOWN_COMMAND,
@@ -266,26 +266,26 @@ export class RunContext implements ScriptHost {
         this.#remember(argv[0], r, bits);
       }
     }
-    if ((bits & CMD_NOSCRIPT) !== 0) return error(ERR_SCRIPT_NOSCRIPT_COMMAND);
+    if ((bits & CMD_NOSCRIPT) !== 0) return this.#refused(ERR_SCRIPT_NOSCRIPT_COMMAND);
     if (this.#staleReplica && (bits & CMD_STALE) === 0) {
       server.stats.rejectedCalls++;
-      return error(ERR_SCRIPT_STALE_REPLICA);
+      return this.#refused(ERR_SCRIPT_STALE_REPLICA);
     }
     const options = this.options;
     if (options.readOnly && (bits & (CMD_WRITE | CMD_MAY_REPLICATE)) !== 0) {
-      return error(ERR_SCRIPT_WRITE_IN_RO);
+      return this.#refused(ERR_SCRIPT_WRITE_IN_RO);
     }
     // CALL-10: skipped once the run has written, so a script is never stopped half-way.
     if (this.#readOnlyReplica && (bits & CMD_WRITE) !== 0 && !this.dirty) {
       server.stats.rejectedCalls++;
-      return error(ERR_READONLY_REPLICA);
+      return this.#refused(ERR_READONLY_REPLICA);
     }
     if (
       (bits & CMD_DENYOOM) !== 0 && options.oomAtStart && !this.dirty &&
       (options.flags & FLAG_ALLOW_OOM) === 0
     ) {
       server.stats.rejectedCalls++;
-      return error(ERR_OOM);
+      return this.#refused(ERR_OOM);
     }
     if ((bits & CMD_WRITE) !== 0) this.dirty = true;
     // After the dirty mark: a write refused here still makes the run unkillable (§9.3 step 8).
@@ -293,7 +293,7 @@ export class RunContext implements ScriptHost {
       const slot = server.gates.verifyScriptCluster(found, argv, this.#slot, this.#crossSlot);
       if (typeof slot === "string") {
         server.stats.rejectedCalls++;
-        return error(slot);
+        return this.#refused(slot);
       }
       this.#slot = slot;
     }
@@ -311,6 +311,15 @@ export class RunContext implements ScriptHost {
     // on the script client, so SELECT's effect is carried here for the rest of the run.
     if (found.fullName === "select" && reply.type === "status") client.db = Number(argv[1]);
     return reply;
+  }
+
+  /**
+   * A refusal of a command called by the script (scriptCall's error path): counted in the error
+   * statistics now (afterErrorReply), so the EVAL that raises it is not counted again (ERR-9).
+   */
+  #refused(text: Bytes): Reply {
+    this.server.countErrorReply(text);
+    return error(text);
   }
 
   /** server.log: forwarded to the server's log sink. */
