@@ -12,11 +12,13 @@ import { runtimeName } from "./_util.ts";
 import * as commands from "./commands_bench.ts";
 import * as scripting from "./eval_bench.ts";
 import * as zsets from "./zset_bench.ts";
+import * as http from "./http_bench.ts";
 
 const BENCHES: readonly { readonly name: string; readonly main: () => Promise<void> }[] = [
   { name: "commands", main: commands.main },
   { name: "eval", main: scripting.main },
   { name: "zsets", main: zsets.main },
+  { name: "http", main: http.main },
 ];
 
 console.log(
