@@ -112,11 +112,7 @@ twin("a null EXEC in RESP3", [
   ["MULTI"],
   ["PING"],
   ["EXEC"],
-], {
-  resp: 3,
-  skip: "the twin harness's interim wire shape keeps RESP3 nulls as *-1 (src/testing/wire.ts " +
-    "stub); Valkey sends _ — enable when src/resp/encode.ts lands",
-});
+], { resp: 3 });
 
 twin("the watching client's own write fails its EXEC too", [
   ["SET", "q", "1"],
