@@ -20,7 +20,7 @@ import {
   errWrongArity,
   ReplyError,
 } from "../errors.ts";
-import { checkType, lookupKeyRead, lookupKeyWrite, newEntry } from "../keyspace/lookup.ts";
+import { afterRemoval, newEntry, readValue, valueChanged, writeValue } from "../keyspace/lookup.ts";
 import {
   array,
   bulk,
@@ -54,33 +54,18 @@ import type { CommandContext, CommandSpec } from "./spec.ts";
 
 // ---- helpers ----
 
-/** lookupKeyRead + checkType: the hash at `k`, or undefined. */
-function readHash(ctx: CommandContext, k: Bytes): HashValue | undefined {
-  const e = lookupKeyRead(ctx, k);
-  checkType(e, "hash");
-  return e?.value as HashValue | undefined;
-}
-
-/** lookupKeyWrite + checkType: the hash at `k`, or undefined. */
-function writeHash(ctx: CommandContext, k: Bytes): HashValue | undefined {
-  const e = lookupKeyWrite(ctx, k);
-  checkType(e, "hash");
-  return e?.value as HashValue | undefined;
-}
-
 /**
  * hashTypeLookupWriteOrCreate, with the store deferred: `apply` changes the hash (a new one when
  * the key is missing), which is then stored, or re-charged and signalled when it existed.
  */
 function updateHash<T>(ctx: CommandContext, k: Bytes, apply: (h: HashValue) => T): T {
-  const existing = writeHash(ctx, k);
+  const existing = writeValue(ctx, k, "hash");
   const h = existing ?? new HashValue();
   const result = apply(h);
   if (existing === undefined) {
     if (h.size > 0) ctx.db.set(k, newEntry(ctx, "hash", h));
   } else {
-    ctx.db.recharge(k);
-    ctx.db.touch(k);
+    valueChanged(ctx, k);
   }
   return result;
 }
@@ -103,7 +88,7 @@ function hsetGeneric(name: "hset" | "hmset") {
 
 function hsetnxCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const k = argv[1], field = argv[2];
-  const existing = writeHash(ctx, k);
+  const existing = writeValue(ctx, k, "hash");
   if (existing?.has(field)) return int(0);
   updateHash(ctx, k, (h) => {
     h.prepareSet([field, argv[3]]);
@@ -115,12 +100,12 @@ function hsetnxCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 // ---- HGET HMGET HEXISTS HLEN HSTRLEN ----
 
 function hgetCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const v = readHash(ctx, argv[1])?.get(argv[2]);
+  const v = readValue(ctx, argv[1], "hash")?.get(argv[2]);
   return v === undefined ? NULL : bulk(v);
 }
 
 function hmgetCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const h = readHash(ctx, argv[1]);
+  const h = readValue(ctx, argv[1], "hash");
   const out: Reply[] = [];
   for (let i = 2; i < argv.length; i++) {
     const v = h?.get(argv[i]);
@@ -130,53 +115,47 @@ function hmgetCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 }
 
 function hexistsCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return int(readHash(ctx, argv[1])?.has(argv[2]) ? 1 : 0);
+  return int(readValue(ctx, argv[1], "hash")?.has(argv[2]) ? 1 : 0);
 }
 
 function hlenCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return int(readHash(ctx, argv[1])?.size ?? 0);
+  return int(readValue(ctx, argv[1], "hash")?.size ?? 0);
 }
 
 function hstrlenCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return int(readHash(ctx, argv[1])?.get(argv[2])?.length ?? 0);
+  return int(readValue(ctx, argv[1], "hash")?.get(argv[2])?.length ?? 0);
 }
 
 // ---- HDEL ----
 
 function hdelCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const k = argv[1];
-  const h = writeHash(ctx, k);
+  const h = writeValue(ctx, k, "hash");
   if (h === undefined) return int(0);
   let deleted = 0;
   for (let i = 2; i < argv.length; i++) {
     if (!h.delete(argv[i])) continue;
     deleted++;
-    if (h.size === 0) {
-      ctx.db.delete(k);
-      return int(deleted);
-    }
+    if (h.size === 0) break;
   }
-  if (deleted > 0) {
-    ctx.db.recharge(k);
-    ctx.db.touch(k);
-  }
+  if (deleted > 0) afterRemoval(ctx, k, h.size);
   return int(deleted);
 }
 
 // ---- HKEYS HVALS HGETALL ----
 
 function hkeysCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const h = readHash(ctx, argv[1]);
+  const h = readValue(ctx, argv[1], "hash");
   return h === undefined ? EMPTY_ARRAY : bulkArray([...h.fields()]);
 }
 
 function hvalsCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const h = readHash(ctx, argv[1]);
+  const h = readValue(ctx, argv[1], "hash");
   return h === undefined ? EMPTY_ARRAY : bulkArray([...h.values()]);
 }
 
 function hgetallCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const h = readHash(ctx, argv[1]);
+  const h = readValue(ctx, argv[1], "hash");
   const pairs: [Reply, Reply][] = [];
   if (h !== undefined) { for (const [f, v] of h) pairs.push([bulk(f), bulk(v)]); }
   return map(pairs);
@@ -187,7 +166,7 @@ function hgetallCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 function hincrbyCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const incr = toInt64(argv[3]);
   const k = argv[1], field = argv[2];
-  const h = writeHash(ctx, k);
+  const h = writeValue(ctx, k, "hash");
   const current = h?.get(field);
   let value = 0n;
   if (current !== undefined) {
@@ -206,7 +185,7 @@ function hincrbyfloatCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply
   if (incr === undefined) throw new ReplyError(ERR_NOT_FLOAT);
   if (isNanOrInf(incr)) throw new ReplyError(ERR_VALUE_NAN_OR_INF);
   const k = argv[1], field = argv[2];
-  const h = writeHash(ctx, k);
+  const h = writeValue(ctx, k, "hash");
   const current = h?.get(field);
   let value: LongDouble = { kind: "finite", neg: false, m: 0n, e: 0 };
   if (current !== undefined) {
@@ -228,7 +207,7 @@ function hrandfieldCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
     const { count, withValues } = parseRandomCount(argv, "withvalues");
     return hrandfieldWithCount(ctx, argv[1], count, withValues);
   }
-  const h = readHash(ctx, argv[1]);
+  const h = readValue(ctx, argv[1], "hash");
   if (h === undefined) return NULL;
   return bulk((h.randomEntry() as [Bytes, Bytes])[0]);
 }
@@ -240,7 +219,7 @@ function hrandfieldWithCount(
   l: number,
   withValues: boolean,
 ): Reply {
-  const h = readHash(ctx, k);
+  const h = readValue(ctx, k, "hash");
   if (h === undefined || l === 0) return EMPTY_ARRAY;
   const count = Math.abs(l);
   let picked: [Bytes, Bytes][];
@@ -259,7 +238,7 @@ function hrandfieldWithCount(
 
 function hscanCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const cursor = toScanCursor(argv[2]);
-  const h = readHash(ctx, argv[1]);
+  const h = readValue(ctx, argv[1], "hash");
   if (h === undefined) return emptyScanReply();
   // scanGenericCommand: options are parsed once the key is known to be a hash.
   const options = parseElementScanOptions(argv, "hash");

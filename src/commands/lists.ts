@@ -29,8 +29,7 @@ import {
   errWrongArity,
   ReplyError,
 } from "../errors.ts";
-import type { Entry } from "../keyspace/keyspace.ts";
-import { checkType, lookupKeyRead, lookupKeyWrite, newEntry } from "../keyspace/lookup.ts";
+import { afterRemoval, newEntry, readValue, valueChanged, writeValue } from "../keyspace/lookup.ts";
 import {
   array,
   bulk,
@@ -55,37 +54,13 @@ function newList(): ListValue {
   return new ListValue();
 }
 
-/** lookupKeyWrite + checkType: the list at `k`, or undefined. */
-function writeList(ctx: CommandContext, k: Bytes): ListValue | undefined {
-  const e = lookupKeyWrite(ctx, k);
-  checkType(e, "list");
-  return e?.value as ListValue | undefined;
-}
-
-/** lookupKeyRead + checkType: the list at `k`, or undefined. */
-function readList(ctx: CommandContext, k: Bytes): ListValue | undefined {
-  const e: Entry | undefined = lookupKeyRead(ctx, k);
-  checkType(e, "list");
-  return e?.value as ListValue | undefined;
-}
-
-/** After an in-place change of a stored list: re-charge its memory and signal the key. */
-function changed(ctx: CommandContext, k: Bytes): void {
-  ctx.db.recharge(k);
-  ctx.db.touch(k);
-}
-
 /**
- * listElementsRemoved: deletes the list once empty, else tries the shrinking conversion; signals
- * the key either way.
+ * listElementsRemoved: {@link afterRemoval}, with the shrinking conversion tried first on a list
+ * that is kept.
  */
 function elementsRemoved(ctx: CommandContext, k: Bytes, l: ListValue): void {
-  if (l.length === 0) {
-    ctx.db.delete(k);
-    return;
-  }
-  l.shrinkIfSmall();
-  changed(ctx, k);
+  if (l.length > 0) l.shrinkIfSmall();
+  afterRemoval(ctx, k, l.length);
 }
 
 /** Pushes `values` to the list at `k` (creating it), growFor first; returns the list. */
@@ -103,7 +78,7 @@ function pushTo(
     return created;
   }
   l.push(values, head);
-  changed(ctx, k);
+  valueChanged(ctx, k);
   return l;
 }
 
@@ -130,7 +105,7 @@ function popOne(l: ListValue, head: boolean): Bytes {
 function pushGeneric(head: boolean, xx: boolean) {
   return (ctx: CommandContext, argv: readonly Bytes[]): Reply => {
     const k = argv[1];
-    const l = writeList(ctx, k);
+    const l = writeValue(ctx, k, "list");
     if (l === undefined && xx) return int(0);
     return int(pushTo(ctx, k, l, argv.slice(2), head).length);
   };
@@ -145,7 +120,7 @@ function popGeneric(head: boolean) {
     const hasCount = argv.length === 3;
     const count = hasCount ? toPositiveLong(argv[2], ERR_NOT_POSITIVE) : 0;
     const k = argv[1];
-    const l = writeList(ctx, k);
+    const l = writeValue(ctx, k, "list");
     if (l === undefined) return hasCount ? NULL_ARRAY : NULL;
     if (hasCount && count === 0) return EMPTY_ARRAY;
     if (!hasCount) {
@@ -162,19 +137,19 @@ function popGeneric(head: boolean) {
 // ---- LLEN LRANGE LINDEX LSET ----
 
 function llenCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return int(readList(ctx, argv[1])?.length ?? 0);
+  return int(readValue(ctx, argv[1], "list")?.length ?? 0);
 }
 
 function lrangeCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const start = toIndex(argv[2]);
   const stop = toIndex(argv[3]);
-  const l = readList(ctx, argv[1]);
+  const l = readValue(ctx, argv[1], "list");
   if (l === undefined) return EMPTY_ARRAY;
   return bulkArray(l.range(start, stop));
 }
 
 function lindexCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const l = readList(ctx, argv[1]);
+  const l = readValue(ctx, argv[1], "list");
   if (l === undefined) return NULL;
   const v = l.at(toIndex(argv[2]));
   return v === undefined ? NULL : bulk(v);
@@ -182,7 +157,7 @@ function lindexCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 function lsetCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const k = argv[1], value = argv[3];
-  const l = writeList(ctx, k);
+  const l = writeValue(ctx, k, "list");
   if (l === undefined) throw new ReplyError(ERR_NO_SUCH_KEY);
   // listTypeReplaceAtIndex takes an `int`: the long index is truncated to its low 32 bits.
   const index = Number(BigInt.asIntN(32, toInt64(argv[2])));
@@ -192,7 +167,7 @@ function lsetCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
     throw new ReplyError(ERR_INDEX_OUT_OF_RANGE);
   }
   l.shrinkIfSmall();
-  changed(ctx, k);
+  valueChanged(ctx, k);
   return OK;
 }
 
@@ -201,16 +176,10 @@ function lsetCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 function lremCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const count = toSymmetricLong(argv[2]);
   const k = argv[1];
-  const l = writeList(ctx, k);
+  const l = writeValue(ctx, k, "list");
   if (l === undefined) return int(0);
   const removed = l.remove(argv[3], count);
-  if (removed > 0) {
-    if (l.length === 0) ctx.db.delete(k);
-    else {
-      l.shrinkIfSmall();
-      changed(ctx, k);
-    }
-  }
+  if (removed > 0) elementsRemoved(ctx, k, l);
   return int(removed);
 }
 
@@ -218,16 +187,11 @@ function ltrimCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const start = toIndex(argv[2]);
   const stop = toIndex(argv[3]);
   const k = argv[1];
-  const l = writeList(ctx, k);
+  const l = writeValue(ctx, k, "list");
   if (l === undefined) return OK;
   l.trim(start, stop);
-  if (l.length === 0) {
-    ctx.db.delete(k);
-  } else {
-    // Signalled even when nothing was trimmed, as Valkey 8 does.
-    l.shrinkIfSmall();
-    changed(ctx, k);
-  }
+  // Signalled even when nothing was trimmed, as Valkey 8 does.
+  elementsRemoved(ctx, k, l);
   return OK;
 }
 
@@ -237,7 +201,7 @@ function linsertCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   else if (eqIgnoreCase(argv[2], "before")) after = false;
   else throw new ReplyError(ERR_SYNTAX);
   const k = argv[1];
-  const l = writeList(ctx, k);
+  const l = writeValue(ctx, k, "list");
   if (l === undefined) return int(0);
   // Converted as if the element will be inserted, even when the pivot is missing.
   l.growFor([argv[4]]);
@@ -246,7 +210,7 @@ function linsertCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
     ctx.db.recharge(k);
     return int(-1);
   }
-  changed(ctx, k);
+  valueChanged(ctx, k);
   return int(n);
 }
 
@@ -266,7 +230,7 @@ function lposCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
       throw new ReplyError(ERR_SYNTAX);
     }
   }
-  const l = readList(ctx, argv[1]);
+  const l = readValue(ctx, argv[1], "list");
   if (l === undefined) return count !== -1 ? EMPTY_ARRAY : NULL;
   const found = l.positions(argv[2], rank, count === -1 ? 1 : count, maxlen);
   if (count !== -1) return array(found.map((i) => int(i)));
@@ -283,9 +247,9 @@ function lmoveGeneric(
   toHeadEnd: boolean,
 ): Reply {
   const src = argv[1], dst = argv[2];
-  const sl = writeList(ctx, src);
+  const sl = writeValue(ctx, src, "list");
   if (sl === undefined || sl.length === 0) return NULL;
-  const dl = writeList(ctx, dst);
+  const dl = writeValue(ctx, dst, "list");
   const value = popOne(sl, fromHead);
   pushTo(ctx, dst, dl, [value], toHeadEnd);
   elementsRemoved(ctx, src, sl);
@@ -310,7 +274,7 @@ function blmoveGeneric(
   toHeadEnd: boolean,
   deadline: number,
 ): Reply {
-  if (writeList(ctx, argv[1]) === undefined) {
+  if (writeValue(ctx, argv[1], "list") === undefined) {
     return blockForKeys(ctx, argv, [argv[1]], "list", deadline, NULL);
   }
   return lmoveGeneric(ctx, argv, fromHead, toHeadEnd);
@@ -351,7 +315,7 @@ function mpopGeneric(
   count: number,
 ): Reply {
   for (const k of keys) {
-    const l = writeList(ctx, k);
+    const l = writeValue(ctx, k, "list");
     if (l === undefined || l.length === 0) continue;
     return popRangeWithKey(ctx, k, l, head, count);
   }
@@ -372,7 +336,7 @@ function blockingPopGeneric(
 ): Reply {
   const deadline = parseBlockingTimeout(ctx, argv[timeoutIndex]);
   for (const k of keys) {
-    const l = writeList(ctx, k);
+    const l = writeValue(ctx, k, "list");
     if (l === undefined || l.length === 0) continue;
     if (count !== -1) return popRangeWithKey(ctx, k, l, head, count);
     const v = popOne(l, head);

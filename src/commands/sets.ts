@@ -21,8 +21,16 @@ import {
   ERR_SYNTAX,
   ReplyError,
 } from "../errors.ts";
-import type { Entry } from "../keyspace/keyspace.ts";
-import { checkType, lookupKeyRead, lookupKeyWrite, newEntry } from "../keyspace/lookup.ts";
+import {
+  afterRemoval,
+  checkType,
+  lookupKeyWrite,
+  newEntry,
+  readValue,
+  storeValue,
+  valueChanged,
+  writeValue,
+} from "../keyspace/lookup.ts";
 import { array, bulk, EMPTY_ARRAY, int, NULL, type Reply, set } from "../resp/reply.ts";
 import { isStrictInt64 } from "../types/encoding.ts";
 import { SetValue } from "../types/set.ts";
@@ -40,42 +48,6 @@ import type { CommandContext, CommandSpec } from "./spec.ts";
 
 // ---- shared helpers ----
 
-/** lookupKeyRead + checkType: the set, undefined when missing, WRONGTYPE otherwise. */
-function readSet(ctx: CommandContext, k: Bytes): SetValue | undefined {
-  const e = lookupKeyRead(ctx, k);
-  if (e === undefined) return undefined;
-  checkType(e, "set");
-  return e.value as SetValue;
-}
-
-/** lookupKeyWrite + checkType. */
-function writeSetEntry(ctx: CommandContext, k: Bytes): Entry | undefined {
-  const e = lookupKeyWrite(ctx, k);
-  checkType(e, "set");
-  return e;
-}
-
-/** A set changed in place: re-charge its memory and signal WATCH. */
-function changed(ctx: CommandContext, k: Bytes): void {
-  ctx.db.recharge(k);
-  ctx.db.touch(k);
-}
-
-/** A set lost members: delete the key once empty (Valkey never keeps empty sets). */
-function afterRemoval(ctx: CommandContext, k: Bytes, s: SetValue): void {
-  if (s.size === 0) ctx.db.delete(k);
-  else changed(ctx, k);
-}
-
-/**
- * setKey for a STORE destination: an expired destination is reclaimed first (lookupKeyWrite),
- * then the new value replaces whatever is there and its TTL.
- */
-function storeSet(ctx: CommandContext, k: Bytes, s: SetValue): void {
-  lookupKeyWrite(ctx, k);
-  ctx.db.set(k, newEntry(ctx, "set", s));
-}
-
 /** `shared.emptyset[resp]`. */
 const EMPTY_SET: Reply = set([]);
 
@@ -90,18 +62,18 @@ function memberSet(members: Iterable<Bytes>): Reply {
 
 function saddCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const k = argv[1];
-  const e = writeSetEntry(ctx, k);
+  const existing = writeValue(ctx, k, "set");
   const n = argv.length - 2;
   let s: SetValue;
-  if (e === undefined) {
+  if (existing === undefined) {
     s = SetValue.create(argv[2], n, { limits: encodingLimits(ctx) });
   } else {
-    s = e.value as SetValue;
+    s = existing;
     s.maybeConvert(n);
   }
   let added = 0;
   for (let j = 2; j < argv.length; j++) if (s.add(argv[j])) added++;
-  if (e === undefined) {
+  if (existing === undefined) {
     ctx.db.set(k, newEntry(ctx, "set", s));
   } else {
     // A conversion alone changes the memory, not the contents.
@@ -113,9 +85,8 @@ function saddCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 function sremCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const k = argv[1];
-  const e = writeSetEntry(ctx, k);
-  if (e === undefined) return int(0);
-  const s = e.value as SetValue;
+  const s = writeValue(ctx, k, "set");
+  if (s === undefined) return int(0);
   let deleted = 0;
   for (let j = 2; j < argv.length; j++) {
     if (s.delete(argv[j])) {
@@ -123,7 +94,7 @@ function sremCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
       if (s.size === 0) break;
     }
   }
-  if (deleted > 0) afterRemoval(ctx, k, s);
+  if (deleted > 0) afterRemoval(ctx, k, s.size);
   return int(deleted);
 }
 
@@ -137,13 +108,13 @@ function smoveCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const s = src.value as SetValue;
   if (src === dst) return int(s.has(m) ? 1 : 0);
   if (!s.delete(m)) return int(0);
-  afterRemoval(ctx, srcKey, s);
+  afterRemoval(ctx, srcKey, s.size);
   if (dst === undefined) {
     const d = SetValue.create(m, 1, { limits: encodingLimits(ctx) });
     d.add(m);
     ctx.db.set(dstKey, newEntry(ctx, "set", d));
   } else if ((dst.value as SetValue).add(m)) {
-    changed(ctx, dstKey);
+    valueChanged(ctx, dstKey);
   }
   return int(1);
 }
@@ -151,23 +122,23 @@ function smoveCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 // ---- membership and size ----
 
 function sismemberCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const s = readSet(ctx, argv[1]);
+  const s = readValue(ctx, argv[1], "set");
   return int(s !== undefined && s.has(argv[2]) ? 1 : 0);
 }
 
 function smismemberCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const s = readSet(ctx, argv[1]);
+  const s = readValue(ctx, argv[1], "set");
   const out: Reply[] = [];
   for (let j = 2; j < argv.length; j++) out.push(int(s !== undefined && s.has(argv[j]) ? 1 : 0));
   return array(out);
 }
 
 function scardCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return int(readSet(ctx, argv[1])?.size ?? 0);
+  return int(readValue(ctx, argv[1], "set")?.size ?? 0);
 }
 
 function smembersCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const s = readSet(ctx, argv[1]);
+  const s = readValue(ctx, argv[1], "set");
   return s === undefined ? EMPTY_SET : memberSet(s.values());
 }
 
@@ -177,35 +148,33 @@ function spopCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   if (argv.length === 3) return spopWithCount(ctx, argv);
   if (argv.length > 3) throw new ReplyError(ERR_SYNTAX);
   const k = argv[1];
-  const e = writeSetEntry(ctx, k);
-  if (e === undefined) return NULL;
-  const s = e.value as SetValue;
+  const s = writeValue(ctx, k, "set");
+  if (s === undefined) return NULL;
   const m = s.popRandom() as Bytes;
-  afterRemoval(ctx, k, s);
+  afterRemoval(ctx, k, s.size);
   return bulk(m);
 }
 
 function spopWithCount(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const count = toPositiveLong(argv[2], ERR_NOT_POSITIVE);
   const k = argv[1];
-  const e = writeSetEntry(ctx, k);
-  if (e === undefined || count === 0) return EMPTY_SET;
-  const s = e.value as SetValue;
+  const s = writeValue(ctx, k, "set");
+  if (s === undefined || count === 0) return EMPTY_SET;
   const popped = s.popRandomMany(count);
-  afterRemoval(ctx, k, s);
+  afterRemoval(ctx, k, s.size);
   return memberSet(popped);
 }
 
 function srandmemberCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   if (argv.length === 3) return srandmemberWithCount(ctx, argv);
   if (argv.length > 3) throw new ReplyError(ERR_SYNTAX);
-  const s = readSet(ctx, argv[1]);
+  const s = readValue(ctx, argv[1], "set");
   return s === undefined ? NULL : bulk(s.randomMember() as Bytes);
 }
 
 function srandmemberWithCount(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const l = toSymmetricLong(argv[2]);
-  const s = readSet(ctx, argv[1]);
+  const s = readValue(ctx, argv[1], "set");
   if (s === undefined || l === 0) return EMPTY_ARRAY;
   const count = Math.abs(l);
   if (l < 0 || count === 1) {
@@ -238,7 +207,7 @@ function sinterGeneric(
   const found: SetValue[] = [];
   let empty = false;
   for (const k of keys) {
-    const s = readSet(ctx, k);
+    const s = readValue(ctx, k, "set");
     if (s === undefined) empty = true;
     else found.push(s);
   }
@@ -288,7 +257,7 @@ function sinterGeneric(
     return int(0);
   }
   if (onlyIntegers) out.convertToIntsetIfPossible();
-  storeSet(ctx, dst as Bytes, out);
+  storeValue(ctx, dst as Bytes, "set", out);
   return int(out.size);
 }
 
@@ -326,7 +295,7 @@ function sunionDiffGeneric(
   const sets: (SetValue | undefined)[] = [];
   let sameSet = false;
   for (const [j, k] of keys.entries()) {
-    const s = readSet(ctx, k);
+    const s = readValue(ctx, k, "set");
     sets.push(s);
     if (j > 0 && s !== undefined && s === sets[0]) sameSet = true;
   }
@@ -368,7 +337,7 @@ function sunionDiffGeneric(
     ctx.db.delete(dst);
     return int(0);
   }
-  storeSet(ctx, dst, out);
+  storeValue(ctx, dst, "set", out);
   return int(out.size);
 }
 
@@ -392,7 +361,7 @@ function sdiffstoreCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 function sscanCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const cursor = toScanCursor(argv[2]);
-  const s = readSet(ctx, argv[1]);
+  const s = readValue(ctx, argv[1], "set");
   if (s === undefined) return emptyScanReply();
   const options = parseElementScanOptions(argv, "set");
   if (s.encoding !== "hashtable") {

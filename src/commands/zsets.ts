@@ -33,8 +33,14 @@ import {
   errWrongArity,
   ReplyError,
 } from "../errors.ts";
-import type { Entry } from "../keyspace/keyspace.ts";
-import { checkType, lookupKeyRead, lookupKeyWrite, newEntry } from "../keyspace/lookup.ts";
+import {
+  afterRemoval,
+  lookupKeyRead,
+  newEntry,
+  readValue,
+  storeValue,
+  writeValue,
+} from "../keyspace/lookup.ts";
 import { formatDouble } from "../resp/double.ts";
 import {
   array,
@@ -76,39 +82,6 @@ import { arg, block, command, key, keyAt, keyNum, oneof, OPTIONAL, token } from 
 import type { CommandContext, CommandSpec } from "./spec.ts";
 
 // ---- shared helpers ----
-
-/** lookupKeyRead + checkType: the sorted set, undefined when missing, WRONGTYPE otherwise. */
-function readZset(ctx: CommandContext, k: Bytes): ZSetValue | undefined {
-  const e = lookupKeyRead(ctx, k);
-  if (e === undefined) return undefined;
-  checkType(e, "zset");
-  return e.value as ZSetValue;
-}
-
-/** lookupKeyWrite + checkType. */
-function writeZsetEntry(ctx: CommandContext, k: Bytes): Entry | undefined {
-  const e = lookupKeyWrite(ctx, k);
-  checkType(e, "zset");
-  return e;
-}
-
-/** A sorted set changed in place: re-charge its memory and signal WATCH. */
-function changed(ctx: CommandContext, k: Bytes): void {
-  ctx.db.recharge(k);
-  ctx.db.touch(k);
-}
-
-/** A sorted set lost members: delete the key once empty. */
-function afterRemoval(ctx: CommandContext, k: Bytes, z: ZSetValue): void {
-  if (z.size === 0) ctx.db.delete(k);
-  else changed(ctx, k);
-}
-
-/** setKey for a STORE destination (an expired destination is reclaimed first). */
-function storeZset(ctx: CommandContext, k: Bytes, z: ZSetValue): void {
-  lookupKeyWrite(ctx, k);
-  ctx.db.set(k, newEntry(ctx, "zset", z));
-}
 
 /**
  * Entries with their scores the way Valkey replies them: RESP2 a flat array (member, score, …),
@@ -160,13 +133,13 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Bytes[], incrCommand: b
     maxLen = Math.max(maxLen, argv[i + 2 * j + 1].length);
   }
   const k = argv[1];
-  const e = writeZsetEntry(ctx, k);
+  const existing = writeValue(ctx, k, "zset");
   let z: ZSetValue;
-  if (e === undefined) {
+  if (existing === undefined) {
     if (xx) return incr ? NULL : int(0);
     z = ZSetValue.create(elements, maxLen, { limits: encodingLimits(ctx) });
   } else {
-    z = e.value as ZSetValue;
+    z = existing;
     z.maybeConvert(elements, maxLen);
   }
   const options = { nx, xx, gt, lt, incr };
@@ -182,7 +155,7 @@ function zaddGeneric(ctx: CommandContext, argv: readonly Bytes[], incrCommand: b
     if (r.outcome !== "nop") processed++;
     score = r.score;
   }
-  if (e === undefined) {
+  if (existing === undefined) {
     ctx.db.set(k, newEntry(ctx, "zset", z));
   } else {
     ctx.db.recharge(k);
@@ -203,27 +176,26 @@ function zincrbyCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 
 function zremCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const k = argv[1];
-  const e = writeZsetEntry(ctx, k);
-  if (e === undefined) return int(0);
-  const z = e.value as ZSetValue;
+  const z = writeValue(ctx, k, "zset");
+  if (z === undefined) return int(0);
   let deleted = 0;
   for (let j = 2; j < argv.length; j++) {
     if (z.delete(argv[j])) deleted++;
     if (z.size === 0) break;
   }
-  if (deleted > 0) afterRemoval(ctx, k, z);
+  if (deleted > 0) afterRemoval(ctx, k, z.size);
   return int(deleted);
 }
 
 // ---- scores, counts, ranks ----
 
 function zscoreCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const s = readZset(ctx, argv[1])?.score(argv[2]);
+  const s = readValue(ctx, argv[1], "zset")?.score(argv[2]);
   return s === undefined ? NULL : double(s);
 }
 
 function zmscoreCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  const z = readZset(ctx, argv[1]);
+  const z = readValue(ctx, argv[1], "zset");
   const out: Reply[] = [];
   for (let j = 2; j < argv.length; j++) {
     const s = z?.score(argv[j]);
@@ -233,17 +205,17 @@ function zmscoreCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
 }
 
 function zcardCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
-  return int(readZset(ctx, argv[1])?.size ?? 0);
+  return int(readValue(ctx, argv[1], "zset")?.size ?? 0);
 }
 
 function zcountCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const range = parseScoreRange(argv[2], argv[3]);
-  return int(readZset(ctx, argv[1])?.countByScore(range) ?? 0);
+  return int(readValue(ctx, argv[1], "zset")?.countByScore(range) ?? 0);
 }
 
 function zlexcountCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const range = parseLexRange(argv[2], argv[3]);
-  return int(readZset(ctx, argv[1])?.countByLex(range) ?? 0);
+  return int(readValue(ctx, argv[1], "zset")?.countByLex(range) ?? 0);
 }
 
 function zrankGeneric(ctx: CommandContext, argv: readonly Bytes[], reverse: boolean): Reply {
@@ -254,7 +226,7 @@ function zrankGeneric(ctx: CommandContext, argv: readonly Bytes[], reverse: bool
     withScore = true;
   }
   const missing = withScore ? NULL_ARRAY : NULL;
-  const z = readZset(ctx, argv[1]);
+  const z = readValue(ctx, argv[1], "zset");
   if (z === undefined) return missing;
   const r = z.rank(argv[2], reverse);
   if (r === undefined) return missing;
@@ -327,7 +299,7 @@ function zrangeGeneric(
   } else {
     lexRange = parseLexRange(minArg, maxArg);
   }
-  const z = readZset(ctx, argv[start]);
+  const z = readValue(ctx, argv[start], "zset");
   let entries: ZEntry[] = [];
   if (z !== undefined) {
     const opts = { reverse, offset, count: limit };
@@ -344,7 +316,7 @@ function zrangeGeneric(
     const hint = rangeType === "rank" ? entries.length : 0;
     const out = ZSetValue.create(hint, 0, { limits: encodingLimits(ctx) });
     for (const en of entries) out.add(en.member, en.score);
-    storeZset(ctx, dst, out);
+    storeValue(ctx, dst, "zset", out);
     return int(out.size);
   }
   if (z === undefined) return EMPTY_ARRAY;
@@ -399,11 +371,10 @@ function zremrangeGeneric(
     remove = (z) => z.removeRangeByLex(range);
   }
   const k = argv[1];
-  const e = writeZsetEntry(ctx, k);
-  if (e === undefined) return int(0);
-  const z = e.value as ZSetValue;
+  const z = writeValue(ctx, k, "zset");
+  if (z === undefined) return int(0);
   const deleted = remove(z);
-  if (deleted > 0) afterRemoval(ctx, k, z);
+  if (deleted > 0) afterRemoval(ctx, k, z.size);
   return int(deleted);
 }
 
@@ -445,19 +416,18 @@ function genericZpop(
   shape: PopShape,
 ): Reply {
   let k: Bytes | undefined;
-  let e: Entry | undefined;
+  let z: ZSetValue | undefined;
   for (const candidate of keys) {
-    e = writeZsetEntry(ctx, candidate);
-    if (e === undefined) continue;
+    z = writeValue(ctx, candidate, "zset");
+    if (z === undefined) continue;
     k = candidate;
     break;
   }
-  if (e === undefined || k === undefined) return shape.nilWhenEmpty ? NULL_ARRAY : EMPTY_ARRAY;
+  if (z === undefined || k === undefined) return shape.nilWhenEmpty ? NULL_ARRAY : EMPTY_ARRAY;
   if (count === 0) return EMPTY_ARRAY;
-  const z = e.value as ZSetValue;
   const n = count === -1 ? 1 : count;
   const popped = where === "min" ? z.popMin(n) : z.popMax(n);
-  afterRemoval(ctx, k, z);
+  afterRemoval(ctx, k, z.size);
   if (shape.nested) {
     const pairs = array(popped.map((p) => array([bulk(p.member), double(p.score)])));
     return shape.emitKey ? array([bulk(k), pairs]) : pairs;
@@ -503,8 +473,8 @@ function blockingZpop(
 ): Reply {
   const deadline = parseBlockingTimeout(ctx, timeoutArg);
   for (const k of keys) {
-    const e = writeZsetEntry(ctx, k);
-    if (e === undefined || (e.value as ZSetValue).size === 0) continue;
+    const z = writeValue(ctx, k, "zset");
+    if (z === undefined || z.size === 0) continue;
     return genericZpop(ctx, [k], where, count, shape);
   }
   return blockForKeys(ctx, argv, keys, "zset", deadline, NULL_ARRAY);
@@ -700,7 +670,7 @@ function zsetOpGeneric(
       return int(0);
     }
     out.convertToListpackIfNeeded();
-    storeZset(ctx, dst, out);
+    storeValue(ctx, dst, "zset", out);
     return int(out.size);
   }
   const entries = [...out.entries()];
@@ -742,13 +712,13 @@ function zrandmemberCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply 
     const { count, withValues } = parseRandomCount(argv, "withscores");
     return zrandmemberWithCount(ctx, argv[1], count, withValues);
   }
-  const z = readZset(ctx, argv[1]);
+  const z = readValue(ctx, argv[1], "zset");
   if (z === undefined) return NULL;
   return bulk((z.at(Math.floor(Math.random() * z.size)) as ZEntry).member);
 }
 
 function zrandmemberWithCount(ctx: CommandContext, k: Bytes, l: number, scores: boolean): Reply {
-  const z = readZset(ctx, k);
+  const z = readValue(ctx, k, "zset");
   if (z === undefined || l === 0) return EMPTY_ARRAY;
   const n = z.size;
   const count = Math.abs(l);
@@ -834,7 +804,7 @@ export function formatG17(d: number): string {
 
 function zscanCommand(ctx: CommandContext, argv: readonly Bytes[]): Reply {
   const cursor = toScanCursor(argv[2]);
-  const z = readZset(ctx, argv[1]);
+  const z = readValue(ctx, argv[1], "zset");
   if (z === undefined) return emptyScanReply();
   const options = parseElementScanOptions(argv, "zset");
   const out: Bytes[] = [];

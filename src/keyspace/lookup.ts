@@ -4,7 +4,8 @@
  * new entries initialised the way createObject does.
  *
  * Every command group should read keys through these so INFO stats, OBJECT IDLETIME/FREQ and
- * expiry behave alike for all types.
+ * expiry behave alike for all types; the collection groups (lists, hashes, sets, sorted sets) also
+ * share the typed read / write / changed / removal / STORE steps below.
  *
  * @module
  */
@@ -12,6 +13,10 @@
 import type { Bytes } from "../bytes.ts";
 import { ERR_WRONGTYPE, ReplyError } from "../errors.ts";
 import type { CommandContext } from "../commands/spec.ts";
+import type { HashValue } from "../types/hash.ts";
+import type { ListValue } from "../types/list.ts";
+import type { SetValue } from "../types/set.ts";
+import type { ZSetValue } from "../types/zset.ts";
 import type { Entry, ValueType } from "./keyspace.ts";
 
 /** What a lookup needs from the command context. */
@@ -117,6 +122,102 @@ export function checkType(e: Entry | undefined, type: ValueType): void {
  */
 export function newEntry(ctx: LookupContext, type: ValueType, value: unknown): Entry {
   return { type, value, lru: ctx.now, lfu: LFU_INIT_VAL };
+}
+
+/** The data structure each collection type keeps in `Entry.value`. */
+export interface CollectionValues {
+  list: ListValue;
+  hash: HashValue;
+  set: SetValue;
+  zset: ZSetValue;
+}
+
+/** A value type held as a data structure from src/types (every type but string). */
+export type CollectionType = keyof CollectionValues;
+
+/**
+ * lookupKeyRead + checkType: the key's value, undefined when missing, WRONGTYPE otherwise.
+ *
+ * @param ctx The command context.
+ * @param key The key.
+ * @param type The expected type.
+ * @returns The value, or undefined.
+ */
+export function readValue<T extends CollectionType>(
+  ctx: LookupContext,
+  key: Bytes,
+  type: T,
+): CollectionValues[T] | undefined {
+  return typedValue(lookupKeyRead(ctx, key), type);
+}
+
+/**
+ * lookupKeyWrite + checkType: the key's value, undefined when missing, WRONGTYPE otherwise.
+ *
+ * @param ctx The command context.
+ * @param key The key.
+ * @param type The expected type.
+ * @returns The value, or undefined.
+ */
+export function writeValue<T extends CollectionType>(
+  ctx: LookupContext,
+  key: Bytes,
+  type: T,
+): CollectionValues[T] | undefined {
+  return typedValue(lookupKeyWrite(ctx, key), type);
+}
+
+/** checkType, then the entry's value typed by `type`. */
+function typedValue<T extends CollectionType>(
+  e: Entry | undefined,
+  type: T,
+): CollectionValues[T] | undefined {
+  if (e === undefined) return undefined;
+  checkType(e, type);
+  return e.value as CollectionValues[T];
+}
+
+/**
+ * A stored value changed in place: re-charge the key's memory and signal the key (WATCH).
+ *
+ * @param ctx The command context.
+ * @param key The key.
+ */
+export function valueChanged(ctx: LookupContext, key: Bytes): void {
+  ctx.db.recharge(key);
+  ctx.db.touch(key);
+}
+
+/**
+ * A collection lost elements: the key is deleted once empty (Valkey keeps no empty collections),
+ * else {@link valueChanged}.
+ *
+ * @param ctx The command context.
+ * @param key The key.
+ * @param remaining The collection's size after the removal.
+ */
+export function afterRemoval(ctx: LookupContext, key: Bytes, remaining: number): void {
+  if (remaining === 0) ctx.db.delete(key);
+  else valueChanged(ctx, key);
+}
+
+/**
+ * setKey for a STORE destination: an expired destination is reclaimed first (lookupKeyWrite),
+ * then the new value replaces whatever is there, and its TTL.
+ *
+ * @param ctx The command context.
+ * @param key The destination key.
+ * @param type The value's type.
+ * @param value The new value.
+ */
+export function storeValue<T extends CollectionType>(
+  ctx: LookupContext,
+  key: Bytes,
+  type: T,
+  value: CollectionValues[T],
+): void {
+  lookupKeyWrite(ctx, key);
+  ctx.db.set(key, newEntry(ctx, type, value));
 }
 
 /**
