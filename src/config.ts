@@ -10,7 +10,10 @@
  * `proto-max-bulk-len`, `enable-debug-command` (immutable), `extended-redis-compatibility`,
  * `replicaof` (alias `slaveof`, immutable: from the `replicaOf` option), `replica-read-only`
  * (alias `slave-read-only`), `replica-serve-stale-data` (alias `slave-serve-stale-data`),
- * `replica-ignore-maxmemory`, `cluster-enabled` (immutable: the `clusterEnabled` option).
+ * `replica-ignore-maxmemory`, `cluster-enabled` (immutable: the `clusterEnabled` option), and the
+ * encoding limits `list-max-listpack-size`, `hash-max-listpack-entries`, `hash-max-listpack-value`,
+ * `set-max-intset-entries`, `set-max-listpack-entries`, `set-max-listpack-value`,
+ * `zset-max-listpack-entries`, `zset-max-listpack-value` (with their `*-ziplist-*` aliases).
  * Any other name is unknown, as it would be to a Valkey that lacks it.
  *
  * @module
@@ -20,6 +23,7 @@ import { asciiLower, type Bytes, eqIgnoreCase } from "./bytes.ts";
 import { parseInteger } from "./commands/args.ts";
 import { ERR_SYNTAX, errConfigSet, errConfigUnknown } from "./errors.ts";
 import type { ResolvedOptions } from "./options.ts";
+import { DEFAULT_ENCODING_LIMITS, type EncodingLimits } from "./types/encoding.ts";
 import { stringMatch } from "./types/string.ts";
 
 /** One CONFIG parameter (an alias is registered as its own entry, as Valkey does). */
@@ -50,6 +54,7 @@ export const MAXMEMORY_POLICIES = [
 /** enable-debug-command values (protected_action_enum). */
 export type ProtectedAction = "no" | "yes" | "local";
 
+const INT_MIN = -2147483648n;
 const INT_MAX = 2147483647n;
 const LONG_MAX = 9223372036854775807n;
 const ULLONG_MAX = 18446744073709551615n;
@@ -95,6 +100,11 @@ export class Config {
   /** Replicas ignore maxmemory (no eviction, no OOM) by default, as Valkey's do. */
   replicaIgnoreMaxmemory = true;
   readonly clusterEnabled: boolean;
+  /**
+   * The data types' encoding limits. The values created by commands keep this object and read it
+   * at each operation, so a CONFIG SET applies the next time a command touches a key, as in Valkey.
+   */
+  readonly encodingLimits: EncodingLimits = { ...DEFAULT_ENCODING_LIMITS };
   #maxmemoryExact: bigint;
   readonly #entries = new Map<string, Entry>();
   readonly #order: Entry[] = [];
@@ -304,6 +314,44 @@ export class Config {
       () => this.extendedRedisCompat,
       (b) => (this.extendedRedisCompat = b),
     ));
+    this.#registerEncodingLimits();
+  }
+
+  /** config.c's encoding limits: `list-max-listpack-size` is an int, the others size_t. */
+  #registerEncodingLimits(): void {
+    const limits = this.encodingLimits;
+    this.register(numeric("list-max-listpack-size", {
+      alias: "list-max-ziplist-size",
+      min: INT_MIN,
+      max: INT_MAX,
+      get: () => BigInt(limits.listMaxListpackSize),
+      set: (n) => (limits.listMaxListpackSize = Number(n)),
+    }));
+    const sizes: [string, string | undefined, keyof EncodingLimits, boolean][] = [
+      ["hash-max-listpack-entries", "hash-max-ziplist-entries", "hashMaxListpackEntries", false],
+      ["hash-max-listpack-value", "hash-max-ziplist-value", "hashMaxListpackValue", true],
+      ["set-max-intset-entries", undefined, "setMaxIntsetEntries", false],
+      ["set-max-listpack-entries", undefined, "setMaxListpackEntries", false],
+      ["set-max-listpack-value", undefined, "setMaxListpackValue", false],
+      ["zset-max-listpack-entries", "zset-max-ziplist-entries", "zsetMaxListpackEntries", false],
+      ["zset-max-listpack-value", "zset-max-ziplist-value", "zsetMaxListpackValue", true],
+    ];
+    for (const [name, alias, field, memory] of sizes) {
+      // Values up to LONG_MAX are allowed: keep the exact one for CONFIG GET.
+      let exact = BigInt(limits[field]);
+      this.register(numeric(name, {
+        alias,
+        min: 0n,
+        max: LONG_MAX,
+        memory,
+        unsigned: true,
+        get: () => exact,
+        set: (n) => {
+          exact = n;
+          limits[field] = Number(n);
+        },
+      }));
+    }
   }
 }
 

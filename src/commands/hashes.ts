@@ -49,6 +49,7 @@ import {
   toScanCursor,
 } from "./args.ts";
 import { emptyScanReply, parseElementScanOptions, scanMatches } from "./collection_scan.ts";
+import { encodingLimits } from "./encoding_limits.ts";
 import { arg, block, command, key, keyAt, OPTIONAL, token } from "./meta.ts";
 import type { CommandContext, CommandSpec } from "./spec.ts";
 
@@ -60,7 +61,7 @@ import type { CommandContext, CommandSpec } from "./spec.ts";
  */
 function updateHash<T>(ctx: CommandContext, k: Bytes, apply: (h: HashValue) => T): T {
   const existing = writeValue(ctx, k, "hash");
-  const h = existing ?? new HashValue();
+  const h = existing ?? new HashValue({ limits: encodingLimits(ctx) });
   const result = apply(h);
   if (existing === undefined) {
     if (h.size > 0) ctx.db.set(k, newEntry(ctx, "hash", h));

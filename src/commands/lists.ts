@@ -44,14 +44,15 @@ import {
 import { blockForKeys, parseBlockingTimeout } from "../blocking.ts";
 import { ListValue } from "../types/list.ts";
 import { toIndex, toInt64, toPositiveCount, toPositiveLong, toSymmetricLong } from "./args.ts";
+import { encodingLimits } from "./encoding_limits.ts";
 import { arg, command, key, keyAt, keyNum, oneof, token } from "./meta.ts";
 import type { CommandContext, CommandSpec } from "./spec.ts";
 
 // ---- helpers ----
 
 /** A new, empty list as createListListpackObject makes it. */
-function newList(): ListValue {
-  return new ListValue();
+function newList(ctx: CommandContext): ListValue {
+  return new ListValue({ limits: encodingLimits(ctx) });
 }
 
 /**
@@ -72,7 +73,7 @@ function pushTo(
   head: boolean,
 ): ListValue {
   if (l === undefined) {
-    const created = newList();
+    const created = newList(ctx);
     created.push(values, head);
     ctx.db.set(k, newEntry(ctx, "list", created));
     return created;

@@ -151,7 +151,7 @@ function sortGeneric(ctx: CommandContext, argv: readonly Bytes[], readonly: bool
     throw new ReplyError(ERR_WRONGTYPE);
   }
   const type = e?.type ?? "list";
-  const value = e?.value ?? new ListValue();
+  const value = e?.value ?? new ListValue({ limits: encodingLimits(ctx) });
   // A set has no order of its own: sort it when the result must be deterministic.
   if (dontsort && type === "set" && (storekey !== undefined || ctx.inScript)) {
     dontsort = false;

@@ -470,7 +470,14 @@ async function resetRedis(admin: RespClient, steps: PreparedStep[]): Promise<() 
     }
   }
   return async () => {
-    if (saved.length > 0) await admin.send(["CONFIG", "SET", ...saved]);
+    // One pair at a time: an immutable parameter (which cannot have changed) must not make the
+    // all-or-nothing SET skip the others.
+    for (let i = 0; i + 1 < saved.length; i += 2) {
+      const r = await admin.send(["CONFIG", "SET", saved[i], saved[i + 1]]);
+      if (r.type === "error" && !r.value.includes("can't set immutable config")) {
+        throw new Error(`redis CONFIG SET ${saved[i]} (restoring) failed: ${r.value}`);
+      }
+    }
   };
 }
 
