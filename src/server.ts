@@ -286,6 +286,20 @@ export class Server {
   }
 
   /**
+   * Periodic work, as Valkey's serverCron: active expiry of keys whose TTL passed (skipped while
+   * DEBUG SET-ACTIVE-EXPIRE 0 is in effect, and while a script is running or suspended). The RESP
+   * runtimes call it every 100 ms; in-process embedders (and tests with manualClock()) call it
+   * themselves, otherwise keys expire lazily, when accessed.
+   *
+   * @returns How many keys were reclaimed.
+   */
+  cron(): number {
+    if (!this.config.activeExpireEnabled) return 0;
+    if (this.scripting.running !== null || this.scripting.busy) return 0;
+    return this.keyspace.activeExpireCycle(Math.floor(this.clock.now()));
+  }
+
+  /**
    * Runs one command like {@link execute}, for callers that can wait (the HTTP handler, async
    * embedders): a script that runs past busy-reply-threshold is suspended and resumed from the
    * event loop, so that meanwhile other clients are answered (BUSY, or the allow_busy commands:

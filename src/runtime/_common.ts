@@ -64,6 +64,27 @@ export function onShutdown(target: { onShutdown: (() => void) | undefined }, sto
   };
 }
 
+/** How often the runtimes run {@link Server.cron} (Valkey's default `hz 10`). */
+export const CRON_INTERVAL_MS = 100;
+
+/**
+ * Runs `server.cron()` every {@link CRON_INTERVAL_MS} between commands (active expiry) until the
+ * returned function is called. An exception is logged, never thrown.
+ *
+ * @param server The server.
+ * @returns A function that stops the timer.
+ */
+export function startCron(server: Server): () => void {
+  const timer = setInterval(() => {
+    try {
+      server.cron();
+    } catch (e) {
+      logInternal(server, e, "running the periodic tasks");
+    }
+  }, CRON_INTERVAL_MS);
+  return () => clearInterval(timer);
+}
+
 /**
  * Logs (level 3) an exception that escaped a client's handling: a bug, since Connection catches
  * what it can. A failing log sink is ignored: nothing may end the process.

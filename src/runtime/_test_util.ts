@@ -246,6 +246,31 @@ export function serveSuite(
     }
   });
 
+  test(`${name} serve() expires keys actively, without any access to them`, {
+    skip,
+  }, async () => {
+    const serve = await load();
+    const handle = await serve(new Server(), { port: 0 });
+    try {
+      const c = await RawClient.connect(handle.port);
+      c.send(command("SET", "k", "v", "PX", "50") + command("SET", "keep", "v"));
+      await c.read(2);
+      // DBSIZE never expires keys itself: only the periodic cycle can bring it down.
+      const deadline = Date.now() + 3000;
+      let size: Reply | undefined;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        c.send(command("DBSIZE"));
+        size = (await c.read(1))[0];
+        if (size.type === "integer" && size.value === 1) break;
+      }
+      assert.deepEqual(size, { type: "integer", value: 1 });
+      c.close();
+    } finally {
+      await handle.close();
+    }
+  });
+
   test(`${name} serve() delivers large pipelined output in order to a slow reader`, {
     skip,
   }, async () => {

@@ -16,6 +16,7 @@ import {
   receiveInput,
   type ServeHandle,
   type ServeOptions,
+  startCron,
 } from "./_common.ts";
 
 export type { ServeHandle, ServeOptions } from "./_common.ts";
@@ -160,8 +161,10 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
     },
   });
 
+  const stopCron = startCron(server);
   const close = (): Promise<void> => {
     stopping ??= (async () => {
+      stopCron();
       const allClosed = sockets.size === 0
         ? Promise.resolve()
         : new Promise<void>((r) => whenAllClosed = r);

@@ -17,6 +17,7 @@ import {
   receiveInput,
   type ServeHandle,
   type ServeOptions,
+  startCron,
 } from "./_common.ts";
 
 export type { ServeHandle, ServeOptions } from "./_common.ts";
@@ -73,8 +74,10 @@ export function serve(server: Server, options: ServeOptions = {}): Promise<Serve
     }
   })();
 
+  const stopCron = startCron(server);
   const close = (): Promise<void> => {
     stopping ??= (async () => {
+      stopCron();
       try {
         listener.close();
       } catch { /* already closed */ }

@@ -17,6 +17,7 @@ import {
   receiveInput,
   type ServeHandle,
   type ServeOptions,
+  startCron,
 } from "./_common.ts";
 
 export type { ServeHandle, ServeOptions } from "./_common.ts";
@@ -102,8 +103,10 @@ export async function serve(server: Server, options: ServeOptions = {}): Promise
     });
   });
 
+  const stopCron = startCron(server);
   const close = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
+      stopCron();
       net.close(() => {
         resolveFinished();
         resolve();
