@@ -51,15 +51,12 @@ export const ERR_WRONGTYPE = "WRONGTYPE Operation against a key holding the wron
 export const ERR_NO_SUCH_KEY = "ERR no such key";
 export const ERR_OVERFLOW = "ERR increment or decrement would overflow";
 export const ERR_DB_INDEX = "ERR DB index is out of range";
-export const ERR_INVALID_DB_INDEX = "ERR invalid DB index";
 export const ERR_NOAUTH = "NOAUTH Authentication required.";
 export const ERR_WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 export const ERR_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export const ERR_EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
-export const ERR_MULTI_NESTED = "ERR MULTI calls can not be nested";
 export const ERR_EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI";
 export const ERR_DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI";
-export const ERR_WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed";
 
 /** `ERR wrong number of arguments for 'get' command` (name: lowercase, `container|sub`). */
 export function errWrongArity(name: string): Bytes {
